@@ -1,0 +1,82 @@
+'use client';
+import type { PresenceStatus, PresenceUser } from '@/lib/protocol';
+import { useCall } from '@/lib/client/hooks/useCall';
+import { usePresence } from '@/lib/client/hooks/usePresence';
+
+const statusLabel: Record<PresenceStatus, string> = {
+  available: 'Available',
+  ringing: 'Ringing',
+  'in-call': 'In a call',
+  'in-room': 'In a room',
+};
+
+export function LobbyView() {
+  const presence = usePresence();
+  const { state, call } = useCall();
+  const idle = state.phase === 'idle' || state.phase === 'ended';
+
+  return (
+    <main className="page">
+      <section className="panel">
+        <div className="panel-head">
+          <h1>Who is online</h1>
+          {!presence.loading && (
+            <span className="muted" data-testid="online-count">
+              {presence.users.length} other{presence.users.length === 1 ? '' : 's'} online
+            </span>
+          )}
+        </div>
+        {presence.loading ? (
+          <ul className="people" aria-busy="true" data-testid="lobby-loading">
+            {[0, 1, 2].map((i) => (
+              <li key={i} className="person skeleton" />
+            ))}
+          </ul>
+        ) : presence.error ? (
+          <p className="error" role="alert">
+            Could not load who is online: {presence.error}
+          </p>
+        ) : presence.users.length === 0 ? (
+          <div className="empty" data-testid="lobby-empty">
+            <p>
+              <strong>Nobody else is online right now.</strong>
+            </p>
+            <p className="muted">
+              Share this address with a colleague. They will show up here as soon as they sign in.
+            </p>
+          </div>
+        ) : (
+          <ul className="people" data-testid="lobby-users">
+            {presence.users.map((u) => (
+              <Person key={u.id} user={u} canCall={idle} onCall={() => void call({ id: u.id, name: u.name })} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function Person({ user, canCall, onCall }: { user: PresenceUser; canCall: boolean; onCall: () => void }) {
+  const available = user.status === 'available';
+  return (
+    <li className="person" data-testid="lobby-user" data-user-name={user.name} data-status={user.status}>
+      <span className="avatar" aria-hidden>
+        {user.name.slice(0, 1).toUpperCase()}
+      </span>
+      <span className="name">{user.name}</span>
+      <span className={`status status-${user.status}`}>{statusLabel[user.status]}</span>
+      <button
+        type="button"
+        className="button primary"
+        onClick={onCall}
+        disabled={!canCall}
+        aria-label={`Call ${user.name}`}
+        // Calling a busy user is allowed: they may be free by now, and if not the server says "busy".
+        title={available ? `Call ${user.name}` : `${user.name} is ${statusLabel[user.status].toLowerCase()}`}
+      >
+        Call
+      </button>
+    </li>
+  );
+}

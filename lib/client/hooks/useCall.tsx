@@ -1,0 +1,150 @@
+'use client';
+/**
+ * App-wide 1:1 call state: one reducer instance shared by the lobby (ringing) and the call page.
+ * Local intents are dispatched at once and sent to the server; server events are dispatched as they
+ * arrive. When a call becomes active the app moves to /call/[id]; when it ends, back to the lobby.
+ */
+import { usePathname, useRouter } from 'next/navigation';
+import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
+import type { CallEndReason, CallInfo, CallParty } from '../../protocol';
+import { callIdOf, idle, makeCallReducer, type CallState } from '../p2p/callReducer';
+import { signalInbox } from '../p2p/signalInbox';
+import { getSocket, request, RequestError } from '../socket';
+
+export interface CallApi {
+  me: CallParty;
+  state: CallState;
+  call(peer: CallParty): Promise<void>;
+  accept(): Promise<void>;
+  decline(): void;
+  cancel(): void;
+  hangup(reason?: Extract<CallEndReason, 'hangup' | 'ice-failed' | 'media-error'>): void;
+  resumed(call: CallInfo): void;
+  dismiss(): void;
+}
+
+const CallContext = createContext<CallApi | null>(null);
+
+export function useCall(): CallApi {
+  const api = useContext(CallContext);
+  if (!api) throw new Error('useCall() needs a <CallProvider>');
+  return api;
+}
+
+const fireAndForget = (p: Promise<unknown>) => void p.catch(() => undefined);
+
+export function CallProvider({ me, children }: { me: CallParty; children: ReactNode }) {
+  const reducer = useMemo(() => makeCallReducer(me.id), [me.id]);
+  const [state, dispatch] = useReducer(reducer, idle);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  /** Cancel pressed before the invite's ack told us the call id. */
+  const cancelWhenKnown = useRef(false);
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    const socket = getSocket();
+    const inbox = signalInbox(socket);
+    const onIncoming = ({ call }: { call: CallInfo }) => dispatch({ type: 'incoming', call });
+    const onAccepted = ({ call }: { call: CallInfo }) => {
+      inbox.expect(call.callId);
+      dispatch({ type: 'accepted', call });
+    };
+    const onEnded = ({ callId, reason }: { callId: string; reason: CallEndReason }) =>
+      dispatch({ type: 'ended', callId, reason });
+    socket.on('call:incoming', onIncoming);
+    socket.on('call:accepted', onAccepted);
+    socket.on('call:ended', onEnded);
+    return () => {
+      socket.off('call:incoming', onIncoming);
+      socket.off('call:accepted', onAccepted);
+      socket.off('call:ended', onEnded);
+    };
+  }, []);
+
+  // Follow the call: into /call/[id] when it becomes active, back to the lobby once it has ended.
+  const activeId = state.phase === 'active' ? state.call.callId : null;
+  useEffect(() => {
+    if (activeId && pathname !== `/call/${activeId}`) router.push(`/call/${activeId}`);
+  }, [activeId, pathname, router]);
+  useEffect(() => {
+    if (state.phase !== 'ended') return;
+    const onCallPage = pathname.startsWith('/call/');
+    const timer = setTimeout(
+      () => {
+        dispatch({ type: 'dismiss' });
+        if (onCallPage) router.push('/lobby');
+      },
+      onCallPage ? 1500 : 6000,
+    );
+    return () => clearTimeout(timer);
+  }, [state, pathname, router]);
+
+  const call = useCallback(async (peer: CallParty) => {
+    cancelWhenKnown.current = false;
+    dispatch({ type: 'dial', peer });
+    try {
+      const { call: info } = await request('call:invite', { calleeId: peer.id });
+      if (cancelWhenKnown.current && info.phase === 'ringing') {
+        fireAndForget(request('call:cancel', { callId: info.callId }));
+        return;
+      }
+      if (info.phase === 'active') signalInbox(getSocket()).expect(info.callId);
+      dispatch({ type: 'invite-sent', call: info });
+    } catch (err) {
+      const e = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
+      dispatch({ type: 'invite-failed', code: e.code, message: e.message });
+    }
+  }, []);
+
+  const accept = useCallback(async () => {
+    const s = stateRef.current;
+    if (s.phase !== 'incoming') return;
+    dispatch({ type: 'accept' });
+    try {
+      signalInbox(getSocket()).expect(s.call.callId);
+      const { call: info } = await request('call:accept', { callId: s.call.callId });
+      dispatch({ type: 'accepted', call: info });
+    } catch (err) {
+      dispatch({ type: 'accept-failed', message: (err as Error).message });
+    }
+  }, []);
+
+  const api = useMemo<CallApi>(
+    () => ({
+      me,
+      state,
+      call,
+      accept,
+      decline() {
+        const s = stateRef.current;
+        if (s.phase !== 'incoming') return;
+        fireAndForget(request('call:decline', { callId: s.call.callId }));
+        dispatch({ type: 'decline' });
+      },
+      cancel() {
+        const s = stateRef.current;
+        if (s.phase === 'dialing') cancelWhenKnown.current = true;
+        const callId = callIdOf(s);
+        if (s.phase === 'outgoing' && callId) fireAndForget(request('call:cancel', { callId }));
+        dispatch({ type: 'cancel' });
+      },
+      hangup(reason = 'hangup') {
+        const s = stateRef.current;
+        if (s.phase !== 'active') return;
+        fireAndForget(request('call:hangup', { callId: s.call.callId, reason }));
+        dispatch({ type: 'hangup', reason });
+      },
+      resumed(info) {
+        dispatch({ type: 'resumed', call: info });
+      },
+      dismiss() {
+        dispatch({ type: 'dismiss' });
+      },
+    }),
+    [me, state, call, accept],
+  );
+
+  return <CallContext.Provider value={api}>{children}</CallContext.Provider>;
+}

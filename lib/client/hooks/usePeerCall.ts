@@ -1,0 +1,241 @@
+'use client';
+/**
+ * Media and the peer connection of an active 1:1 call: acquires camera/mic (with fallbacks), builds
+ * the PeerLink once media is settled, relays signals through the server, follows the peer's
+ * reconnects, and exposes mic/camera toggles. Tear-down happens on unmount.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CallInfo, MediaState } from '../../protocol';
+import { acquireMedia, stopStream, type MediaProblem } from '../media';
+import { PeerLink, type LinkState } from '../p2p/PeerLink';
+import { signalInbox } from '../p2p/signalInbox';
+import { getSocket, request } from '../socket';
+
+export type MediaGate = 'acquiring' | 'blocked' | 'ready';
+
+export interface PeerCall {
+  gate: MediaGate;
+  problem: MediaProblem | null;
+  local: MediaStream | null;
+  remote: MediaStream | null;
+  linkState: LinkState;
+  peerReconnecting: boolean;
+  peerMedia: MediaState;
+  mic: boolean;
+  camera: boolean;
+  hasMic: boolean;
+  hasCamera: boolean;
+  toggleMic(): void;
+  toggleCamera(): Promise<void>;
+  retryMedia(): void;
+  continueReceiveOnly(): void;
+}
+
+export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () => void): PeerCall {
+  const [gate, setGate] = useState<MediaGate>('acquiring');
+  const [problem, setProblem] = useState<MediaProblem | null>(null);
+  const [local, setLocal] = useState<MediaStream | null>(null);
+  const [remote, setRemote] = useState<MediaStream | null>(null);
+  const [linkState, setLinkState] = useState<LinkState>('new');
+  const [peerReconnecting, setPeerReconnecting] = useState(false);
+  const [peerMedia, setPeerMedia] = useState<MediaState>({ audio: true, video: true });
+  const [mic, setMic] = useState(true);
+  const [camera, setCamera] = useState(true);
+  const [attempt, setAttempt] = useState(0);
+  const [generation, setGeneration] = useState(0);
+  const linkRef = useRef<PeerLink | null>(null);
+  const localRef = useRef<MediaStream | null>(null);
+  const onIceFailedRef = useRef(onIceFailed);
+  onIceFailedRef.current = onIceFailed;
+  const callId = call?.callId ?? null;
+  const polite = call ? call.callee.id === me : false;
+
+  // 1. Camera and microphone.
+  useEffect(() => {
+    if (!callId) return;
+    let cancelled = false;
+    setGate('acquiring');
+    void acquireMedia().then(({ stream, problem: p }) => {
+      if (cancelled) return stopStream(stream);
+      localRef.current = stream;
+      setLocal(stream);
+      setProblem(p);
+      setMic(!!stream?.getAudioTracks().length);
+      setCamera(!!stream?.getVideoTracks().length);
+      setGate(p?.kind === 'permission-denied' ? 'blocked' : 'ready');
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [callId, attempt]);
+
+  useEffect(() => () => stopStream(localRef.current), []);
+
+  // 2. The peer connection, once media is settled. Rebuilt (generation++) when the peer reloads.
+  useEffect(() => {
+    if (!callId || gate !== 'ready') return;
+    const socket = getSocket();
+    const inbox = signalInbox(socket);
+    let link: PeerLink | null = null;
+    let disposed = false;
+    let unsubscribe = () => {};
+
+    void request('ice:config', {})
+      .catch(() => ({ iceServers: [] }))
+      .then(({ iceServers }) => {
+        if (disposed) return;
+        link = new PeerLink({
+          polite,
+          iceServers,
+          send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
+          onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
+          onState: setLinkState,
+          onFailed: () => onIceFailedRef.current(),
+          onError: (err) => console.warn('[confab] negotiation error', err),
+        });
+        linkRef.current = link;
+        const stream = localRef.current;
+        link.attach(stream);
+        // Honour toggles made before the link existed.
+        const audio = stream?.getAudioTracks()[0];
+        if (audio && !audio.enabled) void link.replaceTrack('audio', null);
+        unsubscribe = inbox.subscribe(callId, (signal) => link?.receive(signal));
+        const known = inbox.lastPeerMedia(callId);
+        if (known) setPeerMedia(known);
+        void request('call:media', {
+          callId,
+          audio: !!audio?.enabled,
+          video: !!stream?.getVideoTracks().some((t) => t.readyState === 'live'),
+        }).catch(() => undefined);
+      });
+
+    return () => {
+      disposed = true;
+      unsubscribe();
+      link?.close();
+      if (linkRef.current === link) linkRef.current = null;
+      setRemote(null);
+      setLinkState('new');
+    };
+  }, [callId, gate, polite, generation]);
+
+  // 3. What the server tells us about the peer, and our own socket coming back.
+  useEffect(() => {
+    if (!callId) return;
+    const socket = getSocket();
+    const onPeerMedia = (m: { callId: string } & MediaState) => {
+      if (m.callId === callId) setPeerMedia({ audio: m.audio, video: m.video });
+    };
+    const onPeerLink = (m: { callId: string; state: 'reconnecting' | 'resumed'; fresh?: boolean }) => {
+      if (m.callId !== callId) return;
+      setPeerReconnecting(m.state === 'reconnecting');
+      if (m.state === 'resumed' && m.fresh) {
+        // The peer reloaded: its old connection is gone, so build a new one from scratch.
+        signalInbox(socket).reset(callId);
+        setGeneration((g) => g + 1);
+      }
+    };
+    let wasDisconnected = false;
+    const onDisconnect = () => {
+      wasDisconnected = true;
+    };
+    const onReconnect = () => {
+      if (!wasDisconnected) return;
+      wasDisconnected = false;
+      void request('call:resume', { callId, fresh: false })
+        .then(() => {
+          const link = linkRef.current;
+          // Signalling was down: anything the ICE agent wanted to tell the peer may be lost.
+          if (link && link.pc.connectionState !== 'connected') link.restartIce();
+        })
+        .catch(() => undefined); // the call ended while we were away; call:ended follows
+    };
+    socket.on('call:peer-media', onPeerMedia);
+    socket.on('call:peer-link', onPeerLink);
+    socket.on('disconnect', onDisconnect);
+    socket.on('connect', onReconnect);
+    return () => {
+      socket.off('call:peer-media', onPeerMedia);
+      socket.off('call:peer-link', onPeerLink);
+      socket.off('disconnect', onDisconnect);
+      socket.off('connect', onReconnect);
+    };
+  }, [callId]);
+
+  const announce = useCallback(
+    (audio: boolean, video: boolean) => {
+      if (callId) void request('call:media', { callId, audio, video }).catch(() => undefined);
+    },
+    [callId],
+  );
+
+  const toggleMic = useCallback(() => {
+    const track = localRef.current?.getAudioTracks()[0];
+    if (!track) return;
+    const on = !track.enabled;
+    track.enabled = on;
+    // Sending no track (rather than a disabled one) stops the audio RTP altogether.
+    void linkRef.current?.replaceTrack('audio', on ? track : null);
+    setMic(on);
+    announce(on, !!localRef.current?.getVideoTracks().length);
+  }, [announce]);
+
+  const toggleCamera = useCallback(async () => {
+    const stream = localRef.current;
+    if (!stream) return;
+    const current = stream.getVideoTracks()[0];
+    if (current) {
+      // Off: stop the track so the camera light goes out too.
+      await linkRef.current?.replaceTrack('video', null);
+      current.stop();
+      stream.removeTrack(current);
+      setLocal(new MediaStream(stream.getTracks()));
+      setCamera(false);
+      announce(!!stream.getAudioTracks()[0]?.enabled, false);
+      return;
+    }
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+      const track = fresh.getVideoTracks()[0]!;
+      stream.addTrack(track);
+      await linkRef.current?.replaceTrack('video', track);
+      setLocal(new MediaStream(stream.getTracks()));
+      setCamera(true);
+      announce(!!stream.getAudioTracks()[0]?.enabled, true);
+    } catch {
+      setProblem({ kind: 'in-use', title: 'Could not turn the camera on', detail: 'The camera is unavailable or blocked.' });
+    }
+  }, [announce]);
+
+  const hasMic = !!local?.getAudioTracks().length;
+  // A camera that was turned off is still "ours": hasCamera says whether we had one to start with.
+  const [hadCamera, setHadCamera] = useState(false);
+  useEffect(() => {
+    if (local?.getVideoTracks().length) setHadCamera(true);
+  }, [local]);
+
+  return {
+    gate,
+    problem,
+    local,
+    remote,
+    linkState,
+    peerReconnecting,
+    peerMedia,
+    mic,
+    camera,
+    hasMic,
+    hasCamera: hadCamera,
+    toggleMic,
+    toggleCamera,
+    retryMedia: () => setAttempt((a) => a + 1),
+    continueReceiveOnly: () => {
+      setProblem({
+        kind: 'no-devices',
+        title: 'Receive-only',
+        detail: 'You can see and hear the other side; they cannot see or hear you.',
+      });
+      setGate('ready');
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The browser's one socket.io connection to the web process, authenticated by the session cookie.
+ * `request()` turns an ack into a resolved value or a thrown RequestError with the server's code.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  ErrorCode,
+  type ClientToServerEvents,
+  type InboundEvent,
+  type InboundInput,
+  type InboundResults,
+  type ServerToClientEvents,
+} from '../protocol';
+
+export type ConfabSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: ConfabSocket | null = null;
+
+export function getSocket(): ConfabSocket {
+  socket ??= io({ withCredentials: true, reconnectionDelayMax: 5000 });
+  return socket;
+}
+
+/** Drop the connection (sign-out): the next getSocket() makes a fresh, re-authenticated one. */
+export function closeSocket() {
+  socket?.disconnect();
+  socket = null;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export async function request<E extends InboundEvent>(
+  event: E,
+  payload: InboundInput<E>,
+  timeoutMs = 10_000,
+): Promise<InboundResults[E]> {
+  const s = getSocket() as unknown as Socket;
+  let ack: { ok: true; data: InboundResults[E] } | { ok: false; error: { code: string; message: string } };
+  try {
+    ack = await s.timeout(timeoutMs).emitWithAck(event, payload);
+  } catch {
+    throw new RequestError(ErrorCode.Internal, 'The server did not answer in time. Check your connection.');
+  }
+  if (!ack.ok) throw new RequestError(ack.error.code, ack.error.message);
+  return ack.data;
+}

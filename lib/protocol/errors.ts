@@ -1,0 +1,46 @@
+/**
+ * Error codes every ack and protocol error may carry. Shared by browser, web process and SFU.
+ * A code says what the client should do; the message says it to a human.
+ */
+export const ErrorCode = {
+  /** The payload failed its schema. */
+  BadRequest: 'BAD_REQUEST',
+  /** The event name is not part of the protocol. */
+  UnknownEvent: 'UNKNOWN_EVENT',
+  /** The payload is larger than the event allows. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  Unauthorized: 'UNAUTHORIZED',
+  /** Authenticated, but not allowed to do this (e.g. signalling a call you are not in). */
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  /** The callee is ringing or already in a call. */
+  Busy: 'BUSY',
+  /** The target user has no connected socket. */
+  Offline: 'OFFLINE',
+  /** The request does not fit the current state (e.g. accepting a call that already ended). */
+  InvalidState: 'INVALID_STATE',
+  RateLimited: 'RATE_LIMITED',
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ProtocolErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Thrown by server handlers; turned into `{ ok: false, error }` by the dispatcher. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+
+  toBody(): ProtocolErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Process configuration, parsed once at start-up with zod. Every knob is documented in README.md.
+ * A bad value stops the process with a message naming the variable, before anything listens.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    /** Public origin users open in their browser; used by auth for redirects and origin checks. */
+    PUBLIC_URL: z.url().optional(),
+    /** Extra origins allowed to call the auth API (comma-separated), e.g. a LAN address. */
+    TRUSTED_ORIGINS: csv,
+    /** Trust X-Forwarded-For (set when behind a reverse proxy that sets it). */
+    TRUST_PROXY: bool,
+    DATABASE_URL: z.string().default(`file:${path.join(repoRoot, 'data', 'confab.db')}`),
+    /** Signs session cookies. Generated once into data/auth-secret when unset. */
+    AUTH_SECRET: z.string().min(32).optional(),
+    ADMIN_EMAIL: z.email().default('admin@confab.local'),
+    ADMIN_PASSWORD: z.string().min(8).optional(),
+    ADMIN_NAME: z.string().min(1).max(40).default('Admin'),
+    STUN_URLS: csv,
+    TURN_URLS: csv,
+    /** coturn `static-auth-secret`: per-user TURN credentials are minted from it. */
+    TURN_SECRET: z.string().min(8).optional(),
+    TURN_TTL_SECONDS: z.coerce.number().int().min(60).default(6 * 3600),
+    CALL_RING_TIMEOUT_MS: ms(30_000),
+    CALL_RECONNECT_GRACE_MS: ms(10_000),
+    /** How long a user stays "online" after their last tab closed (hides page reloads). */
+    PRESENCE_LINGER_MS: ms(2_000),
+    SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+    SIGNIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    CALL_INVITE_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((e) => e.TURN_URLS.length === 0 || e.TURN_SECRET, {
+    message: 'TURN_URLS needs TURN_SECRET (coturn use-auth-secret)',
+    path: ['TURN_SECRET'],
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export const publicUrl = (env: Env) => env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;

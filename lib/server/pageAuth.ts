@@ -1,0 +1,25 @@
+/** Session checks for Next.js server components (pages). Uses the process's one auth instance. */
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { services } from './services';
+
+export interface PageUser {
+  id: string;
+  name: string;
+  email: string;
+  role: 'user' | 'admin';
+}
+
+export async function currentUser(): Promise<PageUser | null> {
+  const session = await services().auth.api.getSession({ headers: await headers() });
+  if (!session || session.user.banned) return null;
+  const { id, name, email, role } = session.user;
+  return { id, name, email, role: role === 'admin' ? 'admin' : 'user' };
+}
+
+/** Protected pages call this first: no session → /login, then back here after signing in. */
+export async function requireUser(returnTo: string): Promise<PageUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  return user;
+}
