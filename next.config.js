@@ -5,8 +5,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Pages only reach the server's services through lib/server/services; these never get bundled.
   serverExternalPackages: ['better-sqlite3', '@prisma/adapter-better-sqlite3', 'pino', 'socket.io'],
-  // The build runs `tsc` separately in tests; keep `next build` fast and offline.
-  typescript: { ignoreBuildErrors: false },
+  // `npm test` type-checks the whole project (tests included) with tsc; `npm start` should not
+  // fail to serve because of a type error in a test file, and the build stays faster.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

@@ -42,7 +42,8 @@ export function CallBanner() {
     );
   }
   if (state.phase === 'ended' && !onCallPage) {
-    const text = state.reason === 'failed' ? (state.message ?? 'The call could not be placed') : endReasonText[state.reason];
+    // The server's message is the most specific ("Bob is busy"); otherwise the reason's text.
+    const text = state.message ?? (state.reason === 'failed' ? 'The call could not be placed' : endReasonText[state.reason]);
     return (
       <div className="callbanner ended" role="status" data-testid="call-ended">
         <strong>{text}</strong>

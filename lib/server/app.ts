@@ -109,10 +109,12 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(env.PORT, env.HOST, () => resolve());
+    if (env.HOST) httpServer.listen(env.PORT, env.HOST, () => resolve());
+    else httpServer.listen(env.PORT, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+  const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const confab: Confab = {
     url,

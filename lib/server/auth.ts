@@ -36,7 +36,9 @@ export function createAuth({ db, env, secret, provider }: AuthOptions) {
 
   return betterAuth({
     secret,
-    baseURL: env.PUBLIC_URL,
+    // Without PUBLIC_URL, the origin comes from each request (localhost, a LAN name…); fine here
+    // because Confab sends no e-mail links that an injected Host header could poison.
+    baseURL: env.PUBLIC_URL ?? { allowedHosts: ['*'], protocol: 'auto', fallback: `http://localhost:${env.PORT}` },
     trustedOrigins: env.TRUSTED_ORIGINS,
     database: prismaAdapter(db, { provider }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
@@ -56,7 +58,7 @@ export function createAuth({ db, env, secret, provider }: AuthOptions) {
       max: 100,
       customRules: {
         '/sign-in/email': { window: env.SIGNIN_RATE_WINDOW_S, max: env.SIGNIN_RATE_LIMIT },
-        '/sign-up/email': { window: 60, max: 10 },
+        '/sign-up/email': { window: 60, max: env.SIGNUP_RATE_LIMIT },
       },
     },
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },

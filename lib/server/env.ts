@@ -21,7 +21,8 @@ export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    /** Listen address; unset = every interface, IPv4 and IPv6 (so `localhost` works either way). */
+    HOST: z.string().optional(),
     /** Public origin users open in their browser; used by auth for redirects and origin checks. */
     PUBLIC_URL: z.url().optional(),
     /** Extra origins allowed to call the auth API (comma-separated), e.g. a LAN address. */
@@ -45,6 +46,8 @@ export const envSchema = z
     PRESENCE_LINGER_MS: ms(2_000),
     SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
     SIGNIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    /** Account creations per client address per minute. */
+    SIGNUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     CALL_INVITE_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -7,24 +7,14 @@
 # downloads the subprojects (libuv, openssl, libsrtp3, ...) from GitHub/wrapdb. Neither is reachable
 # here. So: copy worker/ out of node_modules (which stays pristine), swap every subprojects/*.wrap for
 # our shim subprojects backed by Debian packages (deps.sh installs them), apply our patches, build.
+# Takes ~7 min on 2 idle cores.
 #
 # Env: MS_WORKER_SKIP_IF_OK=1      skip the build if <output> exists and runs once we hold the lock
 #                                  (set by ensure.mjs, so two concurrent `npm test` runs build once).
 #      MS_WORKER_KEEP_BUILD_DIR=1  keep the work dir (for debugging).
 set -euo pipefail
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <path/to/node_modules/mediasoup> <output-binary-path>" >&2
-  exit 2
-fi
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-MS_PKG="$(cd "$1" && pwd)"
-OUT_BIN="$2"
-[ -f "$MS_PKG/worker/meson.build" ] || { echo "build.sh: no worker/meson.build in $MS_PKG" >&2; exit 1; }
-MS_VERSION="$(sed -nE 's/^\s*"version":\s*"([^"]+)".*/\1/p' "$MS_PKG/package.json" | head -n1)"
-
 log() { echo "[mediasoup-worker build] $*"; }
-t0=$SECONDS
 step() { # step <name> <cmd...>: run and print how long it took
   local name=$1 s=$SECONDS
   shift
@@ -32,54 +22,74 @@ step() { # step <name> <cmd...>: run and print how long it took
   "$@"
   log "$name: $((SECONDS - s)) s"
 }
-
-# Serialize builds writing the same output (flock is released when this shell exits).
-mkdir -p "$(dirname "$OUT_BIN")"
-exec 9>"$OUT_BIN.lock"
-flock 9
-if [ "${MS_WORKER_SKIP_IF_OK:-}" = 1 ] && [ -f "$OUT_BIN" ]; then
-  # Same liveness probe as ensure.mjs: without MEDIASOUP_VERSION a working worker exits 41.
-  rc=0
-  env -i "$OUT_BIN" >/dev/null 2>&1 || rc=$?
-  if [ "$rc" -eq 41 ]; then
-    log "$OUT_BIN works (built by another process meanwhile?): nothing to do"
-    exit 0
-  fi
-fi
-
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/confab"
-mkdir -p "$CACHE_ROOT"
-WORK="$(mktemp -d "$CACHE_ROOT/mediasoup-worker-build.XXXXXX")"
 cleanup() {
   if [ "${MS_WORKER_KEEP_BUILD_DIR:-}" = 1 ]; then log "kept work dir $WORK"; else rm -rf "$WORK"; fi
 }
-trap cleanup EXIT
-SRC="$WORK/worker"
-BUILD="$SRC/out/Release"
-log "mediasoup $MS_VERSION from $MS_PKG, work dir $WORK, $(nproc) cores"
 
-cp -a "$MS_PKG/worker" "$SRC"
-# The original wraps would make meson look for (and, being unable to download, fail on) upstream
-# sources. Keep them aside for reference; the shims provide the same subproject names.
-mkdir -p "$SRC/subprojects/orig-wraps"
-mv "$SRC"/subprojects/*.wrap "$SRC/subprojects/orig-wraps/"
-cp -a "$HERE/shims/subprojects/." "$SRC/subprojects/"
-for p in "$HERE"/patches/*.patch; do
-  log "patch $(basename "$p")"
-  patch -p1 --forward --silent -d "$SRC" <"$p"
-done
+# Everything runs inside main, which bash parses completely before running it: bash reads a script
+# as it executes, so editing this file (or a git checkout) during the build would otherwise make it
+# run garbage.
+main() {
+  if [ $# -ne 2 ]; then
+    echo "usage: $0 <path/to/node_modules/mediasoup> <output-binary-path>" >&2
+    exit 2
+  fi
+  local here ms_pkg out_bin version src build t0=$SECONDS
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  ms_pkg="$(cd "$1" && pwd)"
+  out_bin="$(realpath -m "$2")"
+  [ -f "$ms_pkg/worker/meson.build" ] || { echo "build.sh: no worker/meson.build in $ms_pkg" >&2; exit 1; }
+  version="$(sed -nE 's/^\s*"version":\s*"([^"]+)".*/\1/p' "$ms_pkg/package.json" | head -n1)"
 
-# Same flags as mediasoup's tasks.py release build; --wrap-mode=nodownload makes any attempt to fetch
-# a subproject fail loudly instead of hanging on the network.
-step "meson setup" meson setup --buildtype release -Db_ndebug=true --wrap-mode=nodownload \
-  "$BUILD" "$SRC"
-# The generated FBS/*.h headers are not a declared dependency of every source that includes them,
-# so generate them first (tasks.py does the same).
-step "flatc (flatbuffers-generator)" meson compile -C "$BUILD" flatbuffers-generator
-step "compile mediasoup-worker" meson compile -C "$BUILD" -j "$(nproc)" mediasoup-worker
+  # Serialize builds writing the same output (the lock is released when this shell exits).
+  mkdir -p "$(dirname "$out_bin")"
+  exec 9>"$out_bin.lock"
+  flock 9
+  if [ "${MS_WORKER_SKIP_IF_OK:-}" = 1 ] && [ -f "$out_bin" ]; then
+    # Same liveness probe as ensure.mjs: without MEDIASOUP_VERSION a working worker exits 41.
+    local rc=0
+    env -i "$out_bin" >/dev/null 2>&1 || rc=$?
+    if [ "$rc" -eq 41 ]; then
+      log "$out_bin works (built by another process meanwhile?): nothing to do"
+      exit 0
+    fi
+  fi
 
-# Atomic install: a concurrent reader sees either the old binary or the complete new one.
-tmp="$OUT_BIN.tmp.$$"
-install -m 0755 "$BUILD/mediasoup-worker" "$tmp"
-mv -f "$tmp" "$OUT_BIN"
-log "installed $OUT_BIN ($(du -h "$OUT_BIN" | cut -f1)), total $((SECONDS - t0)) s"
+  local cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/confab"
+  mkdir -p "$cache_root"
+  WORK="$(mktemp -d "$cache_root/mediasoup-worker-build.XXXXXX")" # global: used by cleanup
+  trap cleanup EXIT
+  src="$WORK/worker"
+  build="$src/out/Release"
+  log "mediasoup $version from $ms_pkg, work dir $WORK, $(nproc) cores"
+
+  cp -a "$ms_pkg/worker" "$src"
+  # The original wraps point at upstream sources that cannot be downloaded here. Keep them aside
+  # (for reference); the shims provide the same subproject names.
+  mkdir -p "$src/subprojects/orig-wraps"
+  mv "$src"/subprojects/*.wrap "$src/subprojects/orig-wraps/"
+  cp -a "$here/shims/subprojects/." "$src/subprojects/"
+  local p
+  for p in "$here"/patches/*.patch; do
+    log "patch $(basename "$p")"
+    patch -p1 --forward --silent -d "$src" <"$p"
+  done
+
+  # Same flags as mediasoup's tasks.py release build. --wrap-mode=nodownload: any attempt to fetch a
+  # subproject fails at once instead of trying the network.
+  step "meson setup" meson setup --buildtype release -Db_ndebug=true --wrap-mode=nodownload "$build" "$src"
+  # The generated FBS/*.h headers are not a declared dependency of every source that includes them,
+  # so generate them first (tasks.py does the same).
+  step "flatc (flatbuffers-generator)" meson compile -C "$build" flatbuffers-generator
+  step "compile mediasoup-worker" meson compile -C "$build" -j "$(nproc)" mediasoup-worker
+
+  # Atomic install: a concurrent reader sees either the old binary or the complete new one.
+  local tmp="$out_bin.tmp.$$"
+  install -m 0755 "$build/mediasoup-worker" "$tmp"
+  mv -f "$tmp" "$out_bin"
+  log "installed $out_bin ($(du -h "$out_bin" | cut -f1)), total $((SECONDS - t0)) s"
+}
+
+WORK=""
+main "$@"
+exit

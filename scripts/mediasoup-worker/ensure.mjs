@@ -42,13 +42,16 @@ function run(cmd, args, env) {
 }
 
 export async function ensureMediasoupWorker({ repoRoot, log = (m) => console.error(`[mediasoup-worker] ${m}`), mediasoupDir } = {}) {
+	if (!repoRoot) throw new Error('ensureMediasoupWorker: repoRoot is required');
 	const msDir = mediasoupDirOf(repoRoot, mediasoupDir);
 	const bin = workerBinPath(repoRoot, msDir);
 	if (workerRuns(bin)) return bin;
 
 	// deps.sh is a no-op when the packages are installed; it also fixes a cached binary whose
 	// shared libraries were removed (apt autoremove), which then needs no rebuild.
-	log(fs.existsSync(bin) ? `cached binary does not run, checking packages: ${bin}` : `no cached binary for mediasoup ${mediasoupVersion(msDir)}, building ${bin}`);
+	log(fs.existsSync(bin)
+		? `cached binary does not run, checking Debian packages: ${bin}`
+		: `no cached worker for mediasoup ${mediasoupVersion(msDir)} and this recipe: building ${bin} (~7 min on 2 cores)`);
 	await run('bash', [path.join(SCRIPT_DIR, 'deps.sh')]);
 	if (workerRuns(bin)) return bin;
 

@@ -2,12 +2,15 @@
 // through a second one.  Needs mediasoup resolvable from the cwd and Debian's ffmpeg (deps.sh).
 //   MEDIASOUP_WORKER_BIN=$(node scripts/mediasoup-worker/ensure.mjs) node_modules/.bin/node scripts/mediasoup-worker/smoke.mjs
 //
-//   ffmpeg (testsrc, libvpx) --RTP--> PlainTransport ┐ router1 (worker1) ── PlainTransport --> UDP sink 1
-//                                                     └ pipeToRouter ──> router2 (worker2) ── PlainTransport --> UDP sink 2
+//   ffmpeg VP8 --RTP--> PlainTransport --> router1 (worker1) --consumer--> PlainTransport --> UDP sink 1
+//                                             └── pipeToRouter --> router2 (worker2) --consumer--> PlainTransport --> UDP sink 2
 // Exits 0 only if both sinks received at least MIN_PACKETS RTP packets of their consumer's SSRC.
 // Not covered: ICE/DTLS (no browser here); the WebRtcTransport is only created.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SECONDS = Number(process.env.SMOKE_SECONDS || 4);
 const MIN_PACKETS = 20;
@@ -19,8 +22,9 @@ const fail = (msg) => {
 };
 
 if (!process.env.MEDIASOUP_WORKER_BIN) fail('set MEDIASOUP_WORKER_BIN (mediasoup reads it when imported)');
-// Dynamic import: mediasoup must only load after the env check above.
-const mediasoup = await import('mediasoup');
+// Dynamic import, resolved from the cwd (not from this file): mediasoup loads only after the check above,
+// and the script can test any install, e.g. a scratch dir.
+const mediasoup = await import(pathToFileURL(createRequire(path.join(process.cwd(), 'x.js')).resolve('mediasoup')).href);
 setTimeout(() => fail(`timed out after ${SECONDS + 30} s`), (SECONDS + 30) * 1000).unref();
 console.log(`smoke: node ${process.version}, mediasoup ${mediasoup.version}, worker ${process.env.MEDIASOUP_WORKER_BIN}`);
 

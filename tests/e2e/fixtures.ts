@@ -1,0 +1,85 @@
+/**
+ * Helpers for end-to-end tests: one browser context per user, registration through the real UI,
+ * and WebRTC statistics read from the page's real RTCPeerConnections.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+export interface UserPage {
+  name: string;
+  email: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+let seq = 0;
+
+/** Records every RTCPeerConnection the page creates, so tests can call getStats() on it. */
+function trackPeerConnections() {
+  const w = window as unknown as { __pcs: RTCPeerConnection[] };
+  w.__pcs = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      w.__pcs.push(this);
+    }
+  } as typeof RTCPeerConnection;
+}
+
+export async function registerUser(browser: Browser, base: string): Promise<UserPage> {
+  const n = `${++seq}${Date.now().toString(36).slice(-4)}`;
+  const name = `${base}${n}`;
+  const email = `${base.toLowerCase()}.${n}@e2e.local`;
+  const context = await browser.newContext();
+  await context.addInitScript(trackPeerConnections);
+  const page = await context.newPage();
+  await page.goto('/register');
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('e2e-password-123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/lobby$/);
+  await expect(page.getByTestId('connection-status')).toHaveText('Online');
+  return { name, email, context, page };
+}
+
+export function lobbyEntry(viewer: UserPage, other: UserPage) {
+  return viewer.page.locator(`[data-testid="lobby-user"][data-user-name="${other.name}"]`);
+}
+
+export async function call(from: UserPage, to: UserPage) {
+  const entry = lobbyEntry(from, to);
+  await expect(entry).toBeVisible();
+  await entry.getByRole('button', { name: `Call ${to.name}` }).click();
+}
+
+export interface InboundSummary {
+  videoFramesDecoded: number;
+  videoFrameWidth: number;
+  audioPacketsReceived: number;
+}
+
+/** Inbound RTP totals over every live peer connection of the page. */
+export function inbound(page: Page): Promise<InboundSummary> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
+    const sum: InboundSummary = { videoFramesDecoded: 0, videoFrameWidth: 0, audioPacketsReceived: 0 };
+    for (const pc of pcs) {
+      const report = await pc.getStats();
+      report.forEach((s: { type: string; kind?: string; framesDecoded?: number; frameWidth?: number; packetsReceived?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video') {
+          sum.videoFramesDecoded += s.framesDecoded ?? 0;
+          sum.videoFrameWidth = Math.max(sum.videoFrameWidth, s.frameWidth ?? 0);
+        }
+        if (s.kind === 'audio') sum.audioPacketsReceived += s.packetsReceived ?? 0;
+      });
+    }
+    return sum;
+  });
+}
+
+export async function expectMediaFlowing(page: Page, timeout = 10_000) {
+  await expect.poll(async () => (await inbound(page)).videoFramesDecoded, { timeout, intervals: [250] }).toBeGreaterThan(0);
+  await expect.poll(async () => (await inbound(page)).audioPacketsReceived, { timeout, intervals: [250] }).toBeGreaterThan(0);
+}

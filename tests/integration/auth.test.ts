@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ SIGNIN_RATE_LIMIT: '3' });
+});
+afterAll(() => server.stop());
+
+describe('accounts and the socket handshake', () => {
+  it('refuses a socket without a session cookie, or with a forged one', async () => {
+    await expect(server.connect(null)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    await expect(server.connect(null, { cookie: 'better-auth.session_token=forged.value' })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+    });
+  });
+
+  it('accepts a socket with the session cookie from sign-up, as that user', async () => {
+    const alice = await server.signUp('Alice');
+    const socket = await server.connect(alice);
+    expect(socket.connected).toBe(true);
+    const [sock] = await server.io.fetchSockets();
+    expect(sock?.data.user).toMatchObject({ id: alice.id, name: 'Alice', role: 'user' });
+  });
+
+  it('refuses a socket from a foreign Origin even with a valid cookie', async () => {
+    const user = await server.signUp('Mallory');
+    const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, {
+      headers: { cookie: user.cookie, origin: 'https://evil.example' },
+    });
+    // The engine handshake succeeds, but the socket.io CONNECT is refused by the auth middleware.
+    const sid = JSON.parse((await res.text()).slice(1)).sid as string;
+    await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+      method: 'POST',
+      headers: { cookie: user.cookie, origin: 'https://evil.example', 'content-type': 'text/plain' },
+      body: '40',
+    });
+    const reply = await (
+      await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+        headers: { cookie: user.cookie, origin: 'https://evil.example' },
+      })
+    ).text();
+    expect(reply).toContain('"code":"FORBIDDEN"');
+  });
+
+  it('keeps display names unique regardless of case', async () => {
+    await server.signUp('Bobby');
+    await expect(server.signUp('BOBBY')).rejects.toThrow(/display name is taken/i);
+    await expect(server.signUp('   ')).rejects.toThrow(/400|required/i);
+  });
+
+  it('rate-limits sign-in attempts', async () => {
+    const carol = await server.signUp('Carol');
+    const attempt = () =>
+      fetch(`${server.url}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: carol.email, password: 'wrong-password' }),
+      }).then((r) => r.status);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push(await attempt());
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+  });
+
+  it('stores passwords hashed, never in clear', async () => {
+    const dave = await server.signUp('Dave', { password: 'plain-text-password' });
+    const account = await server.db.account.findFirst({ where: { userId: dave.id } });
+    expect(account?.password).toBeTruthy();
+    expect(account?.password).not.toContain('plain-text-password');
+  });
+
+  it('seeds the configured admin with the admin role', async () => {
+    const admin = await server.db.user.findUnique({ where: { email: 'admin@test.local' } });
+    expect(admin?.role).toBe('admin');
+  });
+});
