@@ -5,7 +5,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from 'better-auth/node';
+import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
 import { Server } from 'socket.io';
 import { CLIENT_IP_HEADER, createAuth, type Auth } from './auth';
 import { CallRecords, closeStaleSessions } from './calls/callRecords';
@@ -18,7 +18,7 @@ import type { Logger } from './logger';
 import { authenticateSockets } from './realtime/authenticate';
 import { bindHandlers, type Handlers } from './realtime/dispatch';
 import { Presence } from './realtime/presence';
-import type { IoServer } from './realtime/types';
+import { rooms, type IoServer } from './realtime/types';
 import { resolveAuthSecret } from './secrets';
 import { seedAdmin } from './seedAdmin';
 import { setServices } from './services';
@@ -62,6 +62,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
     const forwarded = env.TRUST_PROXY ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || 'unknown';
     const url = req.url ?? '/';
+    if (url.startsWith('/api/auth/sign-out')) return void signOut(req, res);
     if (url.startsWith('/api/auth/')) return void authHandler(req, res);
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -70,6 +71,18 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
     if (nextHandler) return void nextHandler(req, res);
     res.writeHead(404).end();
   });
+
+  /** Signing out in one tab ends the session's sockets in every tab. */
+  async function signOut(req: IncomingMessage, res: ServerResponse) {
+    const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }).catch(() => null);
+    res.once('finish', () => {
+      if (!session || res.statusCode >= 400) return;
+      const room = rooms.session(session.session.id);
+      io.to(room).emit('session:revoked', { reason: 'You signed out.' });
+      io.in(room).disconnectSockets(true);
+    });
+    await authHandler(req, res);
+  }
 
   const io: IoServer = new Server(httpServer, {
     serveClient: false,

@@ -25,10 +25,15 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
   const file = sqlitePath(url)
   const factory = new PrismaBetterSqlite3({ url: `file:${file}` }, shadowDatabaseUrl ? { shadowDatabaseUrl } : undefined)
 
+  const mainConnections = [] // the engine's own connections to the main database
   const connect = factory.connect.bind(factory)
   const connectToShadowDb = factory.connectToShadowDb.bind(factory)
-  factory.connect = async () => { trace('factory.connect'); return prepareConnection(await connect(), 'main') }
-  factory.connectToShadowDb = async () => { trace('factory.connectToShadowDb'); return prepareConnection(await connectToShadowDb(), 'shadow') }
+  factory.connect = async () => {
+    const connection = prepareConnection(await connect(), 'main')
+    mainConnections.push(connection)
+    return connection
+  }
+  factory.connectToShadowDb = async () => prepareConnection(await connectToShadowDb(), 'shadow')
 
   function prepareConnection(connection, label) {
     keepAlive(connection.client)
@@ -59,8 +64,38 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
     }
   }
 
+  /**
+   * Workaround 3 — `migrate reset` (and the reset `migrate dev` offers on drift) fails with
+   * "table … already exists". The native engine resets SQLite by deleting the database file; the
+   * wasm engine's reset only DELETEs the rows of every table, so the schema stays and re-applying
+   * the migrations collides with it. We drop every table and view ourselves. It has to be on the
+   * engine's own connection: the engine puts it in `locking_mode=EXCLUSIVE`, which keeps other
+   * connections out. An empty history table is recreated, as after workaround 1: `sqlite_sequence`
+   * (left by AUTOINCREMENT) cannot be dropped, and would otherwise make the engine see a non-empty
+   * database without history.
+   */
+  async function reset() {
+    const connection = mainConnections.at(-1) ?? (await factory.connect())
+    const raw = async (sql) => (await connection.queryRaw({ sql, args: [], argTypes: [] })).rows
+    const objects = await raw(`SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table'`)
+    const hasSequence = (await raw(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`)).length > 0
+    const [[foreignKeys]] = await raw('PRAGMA foreign_keys')
+    const quote = (name) => `"${String(name).replace(/"/g, '""')}"`
+    await connection.executeScript(
+      [
+        'PRAGMA foreign_keys = OFF;',
+        ...objects.map(([type, name]) => `DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${quote(name)};`),
+        hasSequence ? 'DELETE FROM sqlite_sequence;' : '',
+        `${MIGRATIONS_TABLE_DDL};`,
+        `PRAGMA foreign_keys = ${Number(foreignKeys) ? 'ON' : 'OFF'};`,
+      ].join('\n'),
+    )
+    return null
+  }
+
   return {
     adapterFactory: factory,
+    methods: { reset },
     async beforeRequest(method) {
       if (method === 'devDiagnostic' || method === 'diagnoseMigrationHistory') ensureMigrationsTableOnEmptyDatabase()
     },
@@ -69,10 +104,11 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
 
 /**
  * Workaround 2 — "Migration `…` failed to apply cleanly to the shadow database … The supplied SQL
- * string contains more than one statement". To check the migration history, the engine replays
- * every migration.sql on a shadow database (an in-memory SQLite), passing each whole script to
- * executeRaw(). The adapter runs executeRaw through better-sqlite3's prepare(), which accepts a
- * single statement only. For such parameterless scripts, fall back to exec(), which runs them all.
+ * string contains more than one statement" (or "… contains no statements", for an empty
+ * migration). To check the migration history, the engine replays every migration.sql on a shadow
+ * database (an in-memory SQLite), passing each whole script to executeRaw(). The adapter runs
+ * executeRaw through better-sqlite3's prepare(), which accepts exactly one statement. For such
+ * parameterless scripts, fall back to exec(), which runs any number of statements.
  */
 function allowMultiStatementExecuteRaw(queryable) {
   const executeRaw = queryable.executeRaw.bind(queryable)
@@ -80,7 +116,7 @@ function allowMultiStatementExecuteRaw(queryable) {
     try {
       return await executeRaw(query)
     } catch (error) {
-      if (query.args.length > 0 || !/more than one statement/.test(error?.message)) throw error
+      if (query.args.length > 0 || !/more than one statement|contains no statements/.test(error?.message)) throw error
       const db = queryable.client
       const totalChanges = () => Number(db.prepare('SELECT total_changes()').pluck().get())
       const before = totalChanges()

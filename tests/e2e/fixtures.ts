@@ -26,11 +26,12 @@ function trackPeerConnections() {
   } as typeof RTCPeerConnection;
 }
 
-export async function registerUser(browser: Browser, base: string): Promise<UserPage> {
+export async function registerUser(browser: Browser, base: string, baseURL?: string): Promise<UserPage> {
   const n = `${++seq}${Date.now().toString(36).slice(-4)}`;
   const name = `${base}${n}`;
   const email = `${base.toLowerCase()}.${n}@e2e.local`;
-  const context = await browser.newContext();
+  // A browser launched by the test itself does not get the config's baseURL.
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
   await context.addInitScript(trackPeerConnections);
   const page = await context.newPage();
   await page.goto('/register');

@@ -75,3 +75,23 @@ describe('accounts and the socket handshake', () => {
     expect(admin?.role).toBe('admin');
   });
 });
+
+describe('sign-out', () => {
+  it('drops every socket of the session, in every tab', async () => {
+    const erin = await server.signUp('Erin');
+    const tab1 = await server.connect(erin);
+    const tab2 = await server.connect(erin);
+    const revoked = new Promise((resolve) => tab2.once('session:revoked', resolve));
+    const dropped = new Promise((resolve) => tab1.once('disconnect', resolve));
+    const res = await fetch(`${server.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: erin.cookie, 'content-type': 'application/json', origin: server.url },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    expect(await revoked).toEqual({ reason: 'You signed out.' });
+    await dropped;
+    // And the cookie no longer opens a socket.
+    await expect(server.connect(erin)).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+});

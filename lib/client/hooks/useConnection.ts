@@ -33,6 +33,7 @@ export function useConnection(): { status: ConnectionStatus; message: string | n
     const onRevoked = ({ reason }: { reason: string }) => {
       setStatus('refused');
       setMessage(reason);
+      window.location.assign('/login');
     };
     if (socket.connected) onConnect();
     socket.on('connect', onConnect);

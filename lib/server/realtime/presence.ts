@@ -32,7 +32,7 @@ export class Presence {
 
   connect(socket: IoSocket) {
     const { user } = socket.data;
-    void socket.join([rooms.presence, rooms.user(user.id)]);
+    void socket.join([rooms.presence, rooms.user(user.id), rooms.session(socket.data.sessionId)]);
     const entry = this.entries.get(user.id);
     if (entry) {
       clearTimeout(entry.linger);

@@ -21,4 +21,6 @@ export const rooms = {
   /** Every authenticated socket: receives presence diffs. */
   presence: 'presence',
   user: (userId: string) => `user:${userId}`,
+  /** Every socket opened with one auth session: dropped together when it ends. */
+  session: (sessionId: string) => `session:${sessionId}`,
 };
