@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import { endReasonText } from '@/lib/protocol';
 import { useCall } from '@/lib/client/hooks/useCall';
 import { usePeerCall } from '@/lib/client/hooks/usePeerCall';
-import { request } from '@/lib/client/socket';
+import { signalInbox } from '@/lib/client/p2p/signalInbox';
+import { getSocket, request } from '@/lib/client/socket';
 import { Duration } from './Duration';
 import { VideoTile } from './VideoTile';
 
@@ -26,6 +27,8 @@ export function CallView({ callId }: { callId: string }) {
   useEffect(() => {
     if (active || state.phase === 'ended') return;
     let cancelled = false;
+    // The peer starts renegotiating the moment we resume; keep what it sends until our link exists.
+    signalInbox(getSocket()).expect(callId);
     request('call:resume', { callId, fresh: true })
       .then(({ call }) => !cancelled && resumed(call))
       .catch((err: Error) => !cancelled && setMissing(err.message));
