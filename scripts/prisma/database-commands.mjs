@@ -57,9 +57,8 @@ async function postgresCommand(command, url) {
     return 0
   }
   if (command !== 'create-database' && command !== 'drop-database') return fail(null, `Unknown cli command: ${command}`)
-  // CREATE/DROP DATABASE cannot run while connected to that database: use the maintenance DB.
-  const admin = new pg.Client({ ...config, database: 'postgres' })
-  await admin.connect()
+  // CREATE/DROP DATABASE cannot run while connected to that database: use a maintenance database.
+  const admin = await connectToMaintenanceDatabase(pg, config)
   try {
     const quoted = `"${database.replace(/"/g, '""')}"`
     await admin.query(command === 'create-database' ? `CREATE DATABASE ${quoted}` : `DROP DATABASE IF EXISTS ${quoted}`)
@@ -67,6 +66,19 @@ async function postgresCommand(command, url) {
     await admin.end()
   }
   return 0
+}
+
+async function connectToMaintenanceDatabase(pg, config) {
+  for (const database of ['postgres', 'template1']) {
+    const client = new pg.Client({ ...config, database })
+    try {
+      await client.connect()
+      return client
+    } catch (error) {
+      await client.end().catch(() => {})
+      if (error.code !== '3D000' || database === 'template1') throw error // 3D000: no such database
+    }
+  }
 }
 
 function fail(errorCode, message) {

@@ -29,7 +29,7 @@ export function postgresConfig(url) {
   const config = {}
   for (const [key, value] of Object.entries(parsed)) {
     // `schema` is Prisma's own parameter (the engine's namespace), not a libpq one.
-    if (value !== undefined && value !== null && key !== 'options' && key !== 'schema') config[key] = value
+    if (value !== undefined && value !== null && key !== 'schema') config[key] = value
   }
   if (config.port) config.port = Number(config.port)
   return { config, schema: new URL(url).searchParams.get('schema') ?? undefined }

@@ -20,7 +20,12 @@ export async function createPostgresConnector({ url, shadowDatabaseUrl }) {
   const factory = new PrismaPg(config, options)
 
   const connect = factory.connect.bind(factory)
-  factory.connect = async () => prepareConnection(await connect())
+  const mainConnections = []
+  factory.connect = async () => {
+    const connection = prepareConnection(await connect())
+    mainConnections.push(connection)
+    return connection
+  }
 
   /**
    * Workaround 1 — "database "prisma_migrate_shadow_db_…" is being accessed by other users".
@@ -57,7 +62,14 @@ export async function createPostgresConnector({ url, shadowDatabaseUrl }) {
     }
   }
 
-  return { adapterFactory: factory }
+  return {
+    adapterFactory: factory,
+    // The engine never disposes its main connection; end its pool so the server sees a clean
+    // disconnect rather than "unexpected EOF on client connection".
+    async close() {
+      for (const connection of mainConnections) await connection.dispose().catch(() => {})
+    },
+  }
 }
 
 function prepareConnection(connection) {

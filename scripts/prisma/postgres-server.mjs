@@ -92,7 +92,8 @@ export async function startPostgres({ database = 'confab', timeoutMs = 60_000 } 
       ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
       { ...runAs, env, encoding: 'utf8' },
     )
-    if (init.status !== 0) throw new Error(`initdb failed (${init.status ?? init.signal}):\n${init.stderr || init.stdout || init.error}`)
+    if (init.error) throw new Error(`cannot run ${path.join(bin, 'initdb')}: ${init.error.message}`)
+    if (init.status !== 0) throw new Error(`initdb failed (${init.status ?? init.signal}):\n${init.stderr || init.stdout}`)
 
     const port = await freePort()
     const log = fs.openSync(logFile, 'a')

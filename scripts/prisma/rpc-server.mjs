@@ -5,13 +5,13 @@ import fs from 'node:fs'
 import readline from 'node:readline'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import { log, trace } from './engine-log.mjs'
-import { loadSchemaEngine } from './wasm-engine.mjs'
+import { lastPanicMessage, loadSchemaEngine } from './wasm-engine.mjs'
 
 /**
  * @param {object} options
  * @param {string[]} options.datamodelPaths  the --datamodels files (the Prisma schema)
  * @param {object} options.connector  from sqlite-connector.mjs / postgres-connector.mjs:
- *   { adapterFactory, beforeRequest?(method), methods?: { [rpcMethod]: (params, engine) => result } }
+ *   { adapterFactory, beforeRequest?(method), methods?: { [rpcMethod]: (params, engine) => result }, close?() }
  */
 export async function serveJsonRpc({ datamodelPaths, connector }) {
   const SchemaEngine = await loadSchemaEngine()
@@ -21,7 +21,10 @@ export async function serveJsonRpc({ datamodelPaths, connector }) {
   const datamodels = datamodelPaths.map((file) => [file, fs.readFileSync(file, 'utf8')])
   const engine = await SchemaEngine.new(
     { datamodels: datamodels.length ? datamodels : undefined },
-    (line) => process.stderr.write(String(line) + '\n'), // engine logs are already JSON lines
+    (line) => {
+      process.stderr.write(String(line) + '\n') // the engine's logs are already JSON lines
+      trace(String(line))
+    },
     adapter,
   )
 
@@ -77,11 +80,17 @@ export async function serveJsonRpc({ datamodelPaths, connector }) {
   }
 
   function errorResponse(id, error) {
-    let message = error?.message ?? String(error)
+    const isPanic = error instanceof WebAssembly.RuntimeError
+    let message = (isPanic && lastPanicMessage()) || (error?.message ?? String(error))
     message = message.replace(/External error id#(\d+)/g, (text, errorId) => {
       const record = adapter.errorRegistry.consumeError(Number(errorId))
       return record ? `Driver adapter error: ${record.error?.message ?? JSON.stringify(record.error)}` : text
     })
+    if (/`_prisma_migrations` does not exist/.test(message)) {
+      // See sqlite-connector.mjs, workaround 1: only a database with tables but no history gets here.
+      message += '\nThe database has tables but no Prisma migration history (native Prisma: "not managed by Prisma Migrate"). ' +
+        'Baseline it (https://pris.ly/d/migrate-baseline) or use an empty database.'
+    }
     trace('error', { id, message, code: error?.code, meta: error?.meta })
     return {
       jsonrpc: '2.0',
@@ -90,9 +99,9 @@ export async function serveJsonRpc({ datamodelPaths, connector }) {
       // report a crash instead of a user-facing error.
       error: {
         code: 4466,
-        message: 'An error happened. Check the data field for details.',
+        message: isPanic ? message : 'An error happened. Check the data field for details.',
         data: {
-          is_panic: error instanceof WebAssembly.RuntimeError,
+          is_panic: isPanic,
           message,
           error_code: error?.code ?? undefined,
           meta: error?.meta ?? null,
@@ -121,9 +130,25 @@ export async function serveJsonRpc({ datamodelPaths, connector }) {
         send({ jsonrpc: '2.0', id: request.id, result })
       } catch (error) {
         send(errorResponse(request.id, error))
+        // After a panic the wasm instance is unusable; exit like the native engine does (101).
+        if (error instanceof WebAssembly.RuntimeError) process.stdout.write('', () => process.exit(101))
       }
     })
   })
-  // The CLI closes stdin when it is done: finish the queued work, then exit.
-  input.on('close', () => queue.then(() => process.exit(0)))
+  // When the CLI is done, it closes our stdin and, on Linux, sends SIGTERM right away (a 0 ms
+  // kill timer in its stop()). Either way: close the database connections, then exit. (On stdin
+  // EOF the queued work is finished first; SIGTERM comes after the last answer anyway.)
+  let exiting = false
+  const shutdown = async () => {
+    if (exiting) return
+    exiting = true
+    try {
+      await connector.close?.()
+    } catch (error) {
+      log('WARN', `closing the database connections failed: ${error?.message ?? error}`)
+    }
+    process.exit(0)
+  }
+  input.on('close', () => queue.then(shutdown))
+  process.once('SIGTERM', shutdown)
 }

@@ -21,10 +21,12 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { isPostgresUrl, isSqliteUrl } from './datasource.mjs'
 import { log } from './engine-log.mjs'
 
+const require = createRequire(import.meta.url)
 const here = path.dirname(fileURLToPath(import.meta.url))
 
 function parseArgs(argv) {
@@ -41,18 +43,26 @@ function parseArgs(argv) {
 }
 
 /**
- * better-sqlite3 is a native addon, built for one Node ABI (the project's Node 24). The CLI starts
- * us through `#!/usr/bin/env node`, i.e. whichever `node` is first on PATH, which may be the
- * system Node 20 (e.g. `node_modules/.bin/prisma` run from a plain shell). In that case, run this
- * same script again under the project's Node, with stdio passed straight through.
+ * SQLite goes through better-sqlite3, a native addon whose package declares the Node versions it
+ * supports (13.x: >=22; under Node 20 loading it crashes the process, so we must not even try).
+ * The CLI starts us through `#!/usr/bin/env node`, i.e. whichever `node` is first on PATH, which
+ * may be the system Node 20 (e.g. `node_modules/.bin/prisma` run from a plain shell). Then we run
+ * this same script again under the project's Node 24, with stdio passed straight through.
  */
+function betterSqlite3SupportsThisNode() {
+  const packageJson = path.join(path.dirname(require.resolve('better-sqlite3')), '..', 'package.json')
+  const minimumMajor = /(\d+)/.exec(JSON.parse(fs.readFileSync(packageJson, 'utf8')).engines?.node ?? '')?.[1]
+  return !minimumMajor || Number(process.versions.node.split('.')[0]) >= Number(minimumMajor)
+}
+
 function reexecUnderProjectNode() {
   const projectNode = path.resolve(here, '../../node_modules/.bin/node')
   if (!fs.existsSync(projectNode) || fs.realpathSync(projectNode) === fs.realpathSync(process.execPath)) {
-    log('ERROR', `better-sqlite3 cannot load under Node ${process.version} (built for another Node ABI), and the project's Node was not found at ${projectNode}`)
+    log('ERROR', `better-sqlite3 does not support Node ${process.version}, and the project's Node was not found at ${projectNode}`)
     process.exit(1)
   }
   const child = spawn(projectNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)))
 }
 
@@ -73,8 +83,7 @@ async function main() {
   let connector
   const connectorOptions = { url, shadowDatabaseUrl: args.datasource?.shadowDatabaseUrl }
   if (isSqliteUrl(url)) {
-    const { loadBetterSqlite3 } = await import('./better-sqlite3-runtime.mjs')
-    if (!loadBetterSqlite3()) return reexecUnderProjectNode()
+    if (!betterSqlite3SupportsThisNode()) return reexecUnderProjectNode()
     const { createSqliteConnector } = await import('./sqlite-connector.mjs')
     connector = await createSqliteConnector(connectorOptions)
   } else if (isPostgresUrl(url)) {

@@ -1,10 +1,7 @@
 // SQLite (file: URLs) for the wasm schema engine, through @prisma/adapter-better-sqlite3, with
 // workarounds for where the wasm engine + adapter differ from the native engine. Each one below
 // was reproduced with `prisma migrate dev/deploy/reset` against this stand-in.
-import fs from 'node:fs'
-import path from 'node:path'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
-import { keepAlive, loadBetterSqlite3 } from './better-sqlite3-runtime.mjs'
 import { sqlitePath } from './datasource.mjs'
 import { trace } from './engine-log.mjs'
 
@@ -21,11 +18,11 @@ const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`
 
 export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
-  const Database = loadBetterSqlite3()
   const file = sqlitePath(url)
   const factory = new PrismaBetterSqlite3({ url: `file:${file}` }, shadowDatabaseUrl ? { shadowDatabaseUrl } : undefined)
 
   const mainConnections = [] // the engine's own connections to the main database
+  const open = new Set() // every connection not disposed yet, closed on exit (see close())
   const connect = factory.connect.bind(factory)
   const connectToShadowDb = factory.connectToShadowDb.bind(factory)
   factory.connect = async () => {
@@ -35,8 +32,16 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
   }
   factory.connectToShadowDb = async () => prepareConnection(await connectToShadowDb(), 'shadow')
 
+  // SchemaEngine.new() opens the main connection before any request, so this normally reuses it.
+  const mainConnection = async () => mainConnections.at(-1) ?? (await factory.connect())
+
   function prepareConnection(connection, label) {
-    keepAlive(connection.client)
+    open.add(connection)
+    const dispose = connection.dispose.bind(connection)
+    connection.dispose = async () => {
+      open.delete(connection)
+      return dispose()
+    }
     allowMultiStatementExecuteRaw(connection)
     const startTransaction = connection.startTransaction.bind(connection)
     connection.startTransaction = async (...args) => allowMultiStatementExecuteRaw(await startTransaction(...args))
@@ -52,16 +57,12 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
    * and `migrate status` fail on a fresh database. On an *empty* database we create the (empty)
    * table up front, exactly as the engine would on its first migration. A database that already
    * has tables but no history is left alone: that is the native engine's P3005 case (baseline it).
+   * (Through the engine's own connection: once it has migrated, it holds an exclusive lock.)
    */
-  function ensureMigrationsTableOnEmptyDatabase() {
-    if (!fs.existsSync(file)) return
-    const db = keepAlive(new Database(file))
-    try {
-      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`).pluck().all()
-      if (tables.length === 0) db.exec(MIGRATIONS_TABLE_DDL)
-    } finally {
-      db.close()
-    }
+  async function ensureMigrationsTableOnEmptyDatabase() {
+    const connection = await mainConnection()
+    const tables = await rows(connection, `SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`)
+    if (tables.length === 0) await connection.executeScript(MIGRATIONS_TABLE_DDL)
   }
 
   /**
@@ -75,8 +76,8 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
    * database without history.
    */
   async function reset() {
-    const connection = mainConnections.at(-1) ?? (await factory.connect())
-    const raw = async (sql) => (await connection.queryRaw({ sql, args: [], argTypes: [] })).rows
+    const connection = await mainConnection()
+    const raw = (sql) => rows(connection, sql)
     const objects = await raw(`SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table'`)
     const hasSequence = (await raw(`SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'`)).length > 0
     const [[foreignKeys]] = await raw('PRAGMA foreign_keys')
@@ -96,8 +97,16 @@ export async function createSqliteConnector({ url, shadowDatabaseUrl }) {
   return {
     adapterFactory: factory,
     methods: { reset },
+    /**
+     * The engine never disposes its main connection; it relies on the process exiting. Closing it
+     * ourselves lets SQLite finish properly: in the exclusive locking mode the engine uses, the
+     * rollback journal (`<db>-journal`) otherwise stays next to the database file.
+     */
+    async close() {
+      for (const connection of [...open]) await connection.dispose().catch(() => {})
+    },
     async beforeRequest(method) {
-      if (method === 'devDiagnostic' || method === 'diagnoseMigrationHistory') ensureMigrationsTableOnEmptyDatabase()
+      if (method === 'devDiagnostic' || method === 'diagnoseMigrationHistory') await ensureMigrationsTableOnEmptyDatabase()
     },
   }
 }
@@ -131,9 +140,9 @@ function allowMultiStatementExecuteRaw(queryable) {
   return queryable
 }
 
+const rows = async (connection, sql) => (await connection.queryRaw({ sql, args: [], argTypes: [] })).rows
+
 function traceQueries(connection, label) {
-  const dispose = connection.dispose.bind(connection)
-  connection.dispose = async () => { trace(label, 'dispose'); return dispose() }
   for (const method of ['queryRaw', 'executeRaw', 'executeScript']) {
     const original = connection[method].bind(connection)
     connection[method] = async (query) => {

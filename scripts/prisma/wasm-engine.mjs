@@ -10,6 +10,12 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')
 
+// On a Rust panic, the engine's panic hook reports the message here before the wasm instance
+// traps (WebAssembly.RuntimeError "unreachable", which says nothing useful by itself).
+let panicMessage = null
+globalThis.PRISMA_WASM_PANIC_REGISTRY = { set_message: (message) => (panicMessage = message) }
+export const lastPanicMessage = () => panicMessage
+
 export async function loadSchemaEngine() {
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg')
   const bytes = fs.readFileSync(path.join(path.dirname(gluePath), 'schema_engine_bg.wasm'))

@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 
 let second: TestServer | undefined;
-afterAll(() => second?.stop());
+let keepDir: string | undefined;
+afterAll(async () => {
+  await second?.stop();
+  if (keepDir) fs.rmSync(keepDir, { recursive: true, force: true });
+});
 
 describe('start-up reconciliation', () => {
   it('closes sessions a crash left active with reason server-restart', async () => {
@@ -21,7 +25,8 @@ describe('start-up reconciliation', () => {
         participations: { create: [{ userId: a.id, role: 'caller', joinedAt: new Date() }, { userId: b.id, role: 'callee', joinedAt: new Date() }] },
       },
     });
-    const keep = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'confab-restart-')), 'db.sqlite');
+    keepDir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-restart-'));
+    const keep = path.join(keepDir, 'db.sqlite');
     await first.db.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
     fs.copyFileSync(path.join(first.dir, 'confab.db'), keep);
     await first.stop();

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// @ts-expect-error -- plain ESM script without type declarations
 import { migrateDeploy } from '../../scripts/prisma.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-e2e-'));

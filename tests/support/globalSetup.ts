@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error -- plain ESM script without type declarations
 import { migrateDeploy } from '../../scripts/prisma.mjs';
 
 declare module 'vitest' {

@@ -44,6 +44,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ADMIN_EMAIL: 'admin@test.local',
     ADMIN_PASSWORD: 'admin-password-1',
     PRESENCE_LINGER_MS: '0',
+    SIGNUP_RATE_LIMIT: '10000',
     LOG_LEVEL: 'silent',
     ...env,
   });
