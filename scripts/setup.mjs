@@ -97,7 +97,16 @@ await generate();
 // 4. Migrations (tests migrate their own throwaway databases).
 if (mode !== 'test') {
   step('applying database migrations');
-  await migrateDeploy(process.env.DATABASE_URL ?? defaultDatabaseUrl());
+  try {
+    await migrateDeploy(process.env.DATABASE_URL ?? defaultDatabaseUrl());
+  } catch (err) {
+    // SQLite reports a lock held by another process as SQLITE_BUSY, which reaches us as "SocketTimeout".
+    if (/SocketTimeout|SQLITE_BUSY|database is locked/.test(String(err?.message))) {
+      console.error('[setup] the database is locked by another process: is Confab already running? Stop it and retry.');
+      process.exit(1);
+    }
+    throw err;
+  }
 }
 
 // 5. Production build of the Next.js app.

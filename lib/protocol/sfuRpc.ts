@@ -1,0 +1,128 @@
+/**
+ * The internal RPC between the web process (control plane) and an SFU node (media plane), over
+ * socket.io with a shared secret. Both sides validate with these schemas: the node validates every
+ * request, the web process validates every response and event. Acks use the same Ack<T> shape as
+ * the browser protocol.
+ *
+ * The node knows rooms and peers only by opaque ids; it never sees accounts. The web process has
+ * already decided that the peer may do what it asks. The node still checks that every transport,
+ * producer and consumer id belongs to the peer and room named in the request.
+ */
+import { z } from 'zod';
+import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
+
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_:.-]+$/, 'must be an id');
+const peer = { roomId: id, peerId: id };
+const empty = z.strictObject({});
+
+const iceParameters = z.looseObject({ usernameFragment: z.string(), password: z.string(), iceLite: z.boolean().optional() });
+const iceCandidate = z.looseObject({
+  foundation: z.string(),
+  priority: z.number(),
+  address: z.string(),
+  protocol: z.enum(['udp', 'tcp']),
+  port: z.number().int(),
+  type: z.string(),
+  tcpType: z.string().optional(),
+});
+
+export const transportParams = z.strictObject({
+  id,
+  iceParameters,
+  iceCandidates: z.array(iceCandidate),
+  dtlsParameters,
+});
+export type TransportParams = z.infer<typeof transportParams>;
+
+export const consumerParams = z.strictObject({
+  consumerId: id,
+  producerId: id,
+  kind: mediaKind,
+  rtpParameters,
+  /** 'simulcast' consumers accept preferred layers. */
+  type: z.enum(['simple', 'simulcast', 'svc', 'pipe']),
+  producerPaused: z.boolean(),
+});
+export type ConsumerParams = z.infer<typeof consumerParams>;
+
+export const workerStats = z.strictObject({
+  pid: z.number().int(),
+  /** CPU time used since the worker started, in ms (getResourceUsage ru_utime + ru_stime). */
+  cpuMs: z.number(),
+  routers: z.number().int(),
+  transports: z.number().int(),
+});
+
+/** Every request: its payload schema and its response schema. */
+export const sfuRpcSpecs = {
+  /** Create the room's first router if needed; idempotent. */
+  'room:open': { req: z.strictObject({ roomId: id }), res: z.strictObject({ rtpCapabilities }) },
+  'room:close': { req: z.strictObject({ roomId: id }), res: empty },
+  /** Place a peer on one of the room's routers (a room may span workers). */
+  'peer:join': {
+    req: z.strictObject(peer),
+    res: z.strictObject({ rtpCapabilities, routerId: id, workerPid: z.number().int() }),
+  },
+  'peer:leave': { req: z.strictObject(peer), res: empty },
+  'transport:create': {
+    req: z.strictObject({ ...peer, direction: z.enum(['send', 'recv']), forceTcp: z.boolean().default(false) }),
+    res: transportParams,
+  },
+  'transport:connect': { req: z.strictObject({ ...peer, transportId: id, dtlsParameters }), res: empty },
+  'transport:restart-ice': { req: z.strictObject({ ...peer, transportId: id }), res: z.strictObject({ iceParameters }) },
+  'producer:create': {
+    req: z.strictObject({
+      ...peer,
+      transportId: id,
+      kind: mediaKind,
+      rtpParameters,
+      source: producerSource,
+      paused: z.boolean().default(false),
+    }),
+    res: z.strictObject({ producerId: id }),
+  },
+  'producer:close': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
+  'producer:pause': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
+  'producer:resume': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
+  /** Always created paused: the browser resumes it once its local consumer exists. */
+  'consumer:create': {
+    req: z.strictObject({ ...peer, producerId: id, rtpCapabilities }),
+    res: consumerParams,
+  },
+  'consumer:resume': { req: z.strictObject({ ...peer, consumerId: id }), res: empty },
+  'consumer:pause': { req: z.strictObject({ ...peer, consumerId: id }), res: empty },
+  'consumer:close': { req: z.strictObject({ ...peer, consumerId: id }), res: empty },
+  'consumer:set-layers': {
+    req: z.strictObject({
+      ...peer,
+      consumerId: id,
+      spatialLayer: z.number().int().min(0).max(3),
+      temporalLayer: z.number().int().min(0).max(3).optional(),
+    }),
+    res: empty,
+  },
+  'node:stats': { req: empty, res: z.strictObject({ workers: z.array(workerStats), rooms: z.number().int() }) },
+} as const;
+
+export type SfuMethod = keyof typeof sfuRpcSpecs;
+export type SfuRequest<M extends SfuMethod> = z.input<(typeof sfuRpcSpecs)[M]['req']>;
+export type SfuResponse<M extends SfuMethod> = z.output<(typeof sfuRpcSpecs)[M]['res']>;
+
+/** Events a node pushes to the web process. */
+export const sfuEventSpecs = {
+  /** The room is gone on this node (its worker died, say); its peers must be told. */
+  'room:closed': z.strictObject({ roomId: id, reason: z.enum(['worker-died', 'closed']) }),
+  /** A consumer closed on its own, e.g. because its producer closed. */
+  'consumer:closed': z.strictObject({ ...peer, consumerId: id, producerId: id }),
+  'room:active-speaker': z.strictObject({ roomId: id, peerId: id.nullable() }),
+} as const;
+
+export type SfuEvent = keyof typeof sfuEventSpecs;
+export type SfuEventPayload<E extends SfuEvent> = z.output<(typeof sfuEventSpecs)[E]>;
+
+/** Largest accepted request, in bytes (an rtpParameters with simulcast is ~3 KB). */
+export const SFU_MAX_REQUEST_BYTES = 64 * 1024;
