@@ -6,6 +6,7 @@ import next from 'next';
 import { startConfab } from './lib/server/app';
 import { parseEnv, repoRoot } from './lib/server/env';
 import { createLogger } from './lib/server/logger';
+import { spawnLocalSfuNode } from './lib/server/sfu/localNode';
 
 const dev = process.argv.includes('--dev');
 // Next reads NODE_ENV before anything else; set it to match the mode unless the user did.
@@ -16,12 +17,16 @@ async function main() {
   const env = parseEnv();
   const log = createLogger(env);
   const app = next({ dev, dir: repoRoot, quiet: !dev });
+  // Rooms need an SFU node: configured remote ones, or (the embedded default) one child process.
+  const localSfu = env.SFU_URLS.length ? null : await spawnLocalSfuNode(log);
+  const sfu = localSfu ? [localSfu] : env.SFU_URLS.map((url) => ({ url, secret: env.SFU_SECRET! }));
   await app.prepare();
   const confab = await startConfab({
     env,
     log,
     nextHandler: app.getRequestHandler(),
     nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
+    sfu,
   });
   log.info({ url: confab.url, dev }, 'Confab is listening');
   console.log(`\n  Confab is running: http://localhost:${confab.port}\n`);
@@ -33,6 +38,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 5000).unref();
     await confab.close().catch((err: unknown) => log.error({ err }, 'shutdown failed'));
+    await localSfu?.stop();
     await app.close?.();
     clearTimeout(force);
     process.exit(0);

@@ -56,6 +56,10 @@ export const sfuConfigSchema = z
     message: 'must be a reachable address, not a wildcard',
     path: ['SFU_ANNOUNCED_IP'],
   })
+  .refine((c) => c.SFU_RTC_MIN_PORT <= c.SFU_RTC_MAX_PORT, {
+    message: 'must not be below SFU_RTC_MIN_PORT',
+    path: ['SFU_RTC_MAX_PORT'],
+  })
   .refine((c) => c.SFU_RTC_MAX_PORT - c.SFU_RTC_MIN_PORT + 1 >= c.SFU_WORKERS, {
     message: 'the RTC port range needs at least one port per worker (each worker binds one UDP and one TCP port)',
     path: ['SFU_RTC_MAX_PORT'],

@@ -2,6 +2,7 @@
 import type { PresenceStatus, PresenceUser } from '@/lib/protocol';
 import { useCall } from '@/lib/client/hooks/useCall';
 import { usePresence } from '@/lib/client/hooks/usePresence';
+import { RoomsPanel } from './RoomsPanel';
 
 const statusLabel: Record<PresenceStatus, string> = {
   available: 'Available',
@@ -16,7 +17,7 @@ export function LobbyView() {
   const idle = state.phase === 'idle' || state.phase === 'ended';
 
   return (
-    <main className="page">
+    <main className="page lobby-sections">
       <section className="panel">
         <div className="panel-head">
           <h1>Who is online</h1>
@@ -53,6 +54,7 @@ export function LobbyView() {
           </ul>
         )}
       </section>
+      <RoomsPanel />
     </main>
   );
 }

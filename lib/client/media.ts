@@ -48,10 +48,11 @@ async function get(constraints: MediaStreamConstraints): Promise<MediaStream> {
 
 export async function acquireMedia(
   video: MediaTrackConstraints | boolean = { width: { ideal: 1280 }, height: { ideal: 720 } },
+  audio: MediaTrackConstraints | boolean = true,
 ): Promise<AcquiredMedia> {
   if (!navigator.mediaDevices?.getUserMedia) return { stream: null, problem: describeProblem('insecure') };
   try {
-    return { stream: await get({ audio: true, video }), problem: null };
+    return { stream: await get({ audio, video }), problem: null };
   } catch (err) {
     const name = nameOf(err);
     if (name === 'NotAllowedError' || name === 'SecurityError') {
@@ -60,7 +61,7 @@ export async function acquireMedia(
     // Missing or busy camera: fall back to the microphone alone.
     const fallbackKind: MediaProblemKind = name === 'NotReadableError' || name === 'AbortError' ? 'in-use' : 'no-camera';
     try {
-      return { stream: await get({ audio: true }), problem: describeProblem(fallbackKind) };
+      return { stream: await get({ audio }), problem: describeProblem(fallbackKind) };
     } catch (audioErr) {
       const audioName = nameOf(audioErr);
       if (audioName === 'NotAllowedError') return { stream: null, problem: describeProblem('permission-denied') };

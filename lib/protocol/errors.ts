@@ -20,6 +20,12 @@ export const ErrorCode = {
   /** The request does not fit the current state (e.g. accepting a call that already ended). */
   InvalidState: 'INVALID_STATE',
   RateLimited: 'RATE_LIMITED',
+  /** The room needs a password, or the one given is wrong. */
+  WrongPassword: 'WRONG_PASSWORD',
+  /** The host locked the room: nobody new may join. */
+  RoomLocked: 'ROOM_LOCKED',
+  /** The media server for this room is unavailable. */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 

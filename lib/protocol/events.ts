@@ -7,6 +7,16 @@ import type { CallEndReason, CallInfo, CallSignal, MediaState, PeerLinkNotice } 
 import type { ProtocolErrorBody } from './errors';
 import type { IceServer } from './ice';
 import type { PresenceSnapshot, PresenceStatus, PresenceUser } from './presence';
+import type {
+  ChatMessageView,
+  RoomClosedReason,
+  RoomJoined,
+  RoomLeaveReason,
+  RoomParticipant,
+  RoomProducer,
+  RoomSummary,
+} from './rooms';
+import type { ConsumerParams, TransportParams } from './sfuRpc';
 import type { InboundEvent, InboundInput } from './schemas';
 
 type Empty = Record<string, never>;
@@ -22,6 +32,27 @@ export interface InboundResults {
   'call:resume': { call: CallInfo; peerMedia: MediaState | null };
   'call:signal': Empty;
   'call:media': Empty;
+  'room:list': { rooms: RoomSummary[] };
+  'room:create': { room: RoomSummary };
+  'room:join': RoomJoined;
+  'room:leave': Empty;
+  'room:transport-create': TransportParams;
+  'room:transport-connect': Empty;
+  'room:transport-restart-ice': { iceParameters: TransportParams['iceParameters'] };
+  'room:produce': { producerId: string };
+  'room:producer-close': Empty;
+  'room:producer-pause': Empty;
+  'room:producer-resume': Empty;
+  'room:consume': ConsumerParams;
+  'room:consumer-resume': Empty;
+  'room:consumer-pause': Empty;
+  'room:consumer-close': Empty;
+  'room:consumer-layers': Empty;
+  'chat:send': { message: ChatMessageView };
+  'room:host-mute': Empty;
+  'room:host-remove': Empty;
+  'room:host-lock': Empty;
+  'room:host-end': Empty;
 }
 
 export type ClientToServerEvents = {
@@ -38,6 +69,21 @@ export interface ServerToClientEvents {
   'call:signal': (msg: { callId: string; signal: CallSignal }) => void;
   'call:peer-media': (msg: { callId: string } & MediaState) => void;
   'call:peer-link': (msg: { callId: string } & PeerLinkNotice) => void;
+  /** Lobby room list diffs. */
+  'rooms:updated': (msg: { room: RoomSummary }) => void;
+  'rooms:removed': (msg: { slug: string }) => void;
+  'room:participant-joined': (msg: { participant: RoomParticipant }) => void;
+  'room:participant-left': (msg: { userId: string; reason: RoomLeaveReason }) => void;
+  'room:producer-added': (msg: { producer: RoomProducer }) => void;
+  'room:producer-removed': (msg: { producerId: string }) => void;
+  'room:producer-state': (msg: { producerId: string; paused: boolean }) => void;
+  'room:consumer-closed': (msg: { consumerId: string }) => void;
+  'room:active-speaker': (msg: { userId: string | null }) => void;
+  'room:chat': (msg: { message: ChatMessageView }) => void;
+  'room:updated': (msg: { locked: boolean }) => void;
+  /** The host muted your microphone (your mic producer is already paused on the server). */
+  'room:muted-by-host': (msg: { producerId: string; by: string }) => void;
+  'room:closed': (msg: { reason: RoomClosedReason }) => void;
   /** For events sent without an ack callback, errors arrive here instead. */
   'protocol:error': (msg: { event: string; error: ProtocolErrorBody }) => void;
   /** The server is about to drop this socket (account disabled, signed out elsewhere…). */

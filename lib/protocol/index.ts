@@ -5,3 +5,6 @@ export * from './events';
 export * from './ice';
 export * from './presence';
 export * from './schemas';
+export * from './mediasoupSchemas';
+export * from './rooms';
+export * from './sfuRpc';

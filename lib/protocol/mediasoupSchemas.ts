@@ -7,7 +7,8 @@ import { z } from 'zod';
 
 const str = (max = 256) => z.string().max(max);
 const int = z.number().int();
-const params = z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()]));
+/** Codec parameters (e.g. profile-level-id, packetization-mode); the overall size is bounded by the event budget. */
+const params = z.record(z.string().max(64), z.unknown());
 
 export const dtlsParameters = z.strictObject({
   role: z.enum(['auto', 'client', 'server']).optional(),

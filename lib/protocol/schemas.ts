@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { hangupReasons } from './call';
+import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
+import { CHAT_MAX_CHARS, ROOM_NAME_MAX } from './rooms';
 
 /** Browser SDPs are 5–20 KB; 64 KB leaves room for many transceivers and still bounds memory. */
 export const MAX_SDP_BYTES = 64 * 1024;
@@ -33,6 +35,19 @@ const signal = z.union([
   z.strictObject({ candidate: candidate.nullable() }),
 ]);
 
+const slug = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9-]+$/, 'must be a room slug');
+/** mediasoup ids (UUIDs today; kept loose so a node upgrade does not break the protocol). */
+const mediaId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_:.-]+$/, 'must be an id');
+const roomPassword = z.string().min(1).max(128);
+
 /** Inbound events: schema + maximum serialized payload size in bytes. */
 export const inboundSpecs = {
   'presence:snapshot': { schema: empty, maxBytes: 64 },
@@ -54,6 +69,55 @@ export const inboundSpecs = {
     schema: z.strictObject({ callId, audio: z.boolean(), video: z.boolean() }),
     maxBytes: 256,
   },
+  'room:list': { schema: empty, maxBytes: 64 },
+  'room:create': {
+    schema: z.strictObject({
+      name: z.string().trim().min(1).max(ROOM_NAME_MAX),
+      password: roomPassword.optional(),
+    }),
+    maxBytes: 512,
+  },
+  'room:join': { schema: z.strictObject({ slug, password: roomPassword.optional() }), maxBytes: 512 },
+  'room:leave': { schema: empty, maxBytes: 64 },
+  'room:transport-create': {
+    schema: z.strictObject({ direction: z.enum(['send', 'recv']), forceTcp: z.boolean().default(false) }),
+    maxBytes: 128,
+  },
+  'room:transport-connect': { schema: z.strictObject({ transportId: mediaId, dtlsParameters }), maxBytes: 4096 },
+  'room:transport-restart-ice': { schema: z.strictObject({ transportId: mediaId }), maxBytes: 256 },
+  'room:produce': {
+    schema: z.strictObject({
+      transportId: mediaId,
+      kind: mediaKind,
+      rtpParameters,
+      source: producerSource,
+      paused: z.boolean().default(false),
+    }),
+    maxBytes: 16 * 1024,
+  },
+  'room:producer-close': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
+  'room:producer-pause': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
+  'room:producer-resume': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
+  'room:consume': { schema: z.strictObject({ producerId: mediaId, rtpCapabilities }), maxBytes: 32 * 1024 },
+  'room:consumer-resume': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
+  'room:consumer-pause': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
+  'room:consumer-close': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
+  'room:consumer-layers': {
+    schema: z.strictObject({
+      consumerId: mediaId,
+      spatialLayer: z.number().int().min(0).max(3),
+      temporalLayer: z.number().int().min(0).max(3).optional(),
+    }),
+    maxBytes: 256,
+  },
+  'chat:send': {
+    schema: z.strictObject({ clientId: z.uuid(), text: z.string().trim().min(1).max(CHAT_MAX_CHARS) }),
+    maxBytes: CHAT_MAX_CHARS * 4 + 256,
+  },
+  'room:host-mute': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:host-remove': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:host-lock': { schema: z.strictObject({ locked: z.boolean() }), maxBytes: 64 },
+  'room:host-end': { schema: empty, maxBytes: 64 },
 } as const;
 
 export type InboundEvent = keyof typeof inboundSpecs;

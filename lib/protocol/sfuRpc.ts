@@ -9,6 +9,7 @@
  * producer and consumer id belongs to the peer and room named in the request.
  */
 import { z } from 'zod';
+import type { Ack } from './ack';
 import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
 
 const id = z
@@ -126,3 +127,15 @@ export type SfuEventPayload<E extends SfuEvent> = z.output<(typeof sfuEventSpecs
 
 /** Largest accepted request, in bytes (an rtpParameters with simulcast is ~3 KB). */
 export const SFU_MAX_REQUEST_BYTES = 64 * 1024;
+
+/**
+ * Framing over socket.io: one event per method, named after it, carrying `(payload, ack)`; node
+ * events are plain emits named after the event. The handshake carries `auth: SfuHandshakeAuth`.
+ */
+export type SfuNodeListenEvents = {
+  [M in SfuMethod]: (payload: SfuRequest<M>, ack: (ack: Ack<SfuResponse<M>>) => void) => void;
+};
+export type SfuNodeEmitEvents = { [E in SfuEvent]: (payload: SfuEventPayload<E>) => void };
+export interface SfuHandshakeAuth {
+  secret: string;
+}

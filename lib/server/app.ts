@@ -18,8 +18,13 @@ import type { Logger } from './logger';
 import { authenticateSockets } from './realtime/authenticate';
 import { bindHandlers, type Handlers } from './realtime/dispatch';
 import { Presence } from './realtime/presence';
-import { rooms, type IoServer } from './realtime/types';
+import { rooms as channels, type IoServer } from './realtime/types';
+import { roomHandlers } from './rooms/handlers';
+import { RoomRegistry } from './rooms/RoomRegistry';
+import { RoomStore } from './rooms/roomStore';
+import { SfuNodes } from './rooms/sfuNodes';
 import { resolveAuthSecret } from './secrets';
+import { SfuNodeClient } from './sfu/SfuNodeClient';
 import { seedAdmin } from './seedAdmin';
 import { setServices } from './services';
 
@@ -30,6 +35,8 @@ export interface ConfabOptions {
   nextHandler?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   /** Next.js upgrade handler (HMR websocket in dev). */
   nextUpgrade?: (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
+  /** SFU nodes to place rooms on (server.ts spawns a local one by default). */
+  sfu?: { url: string; secret: string }[];
 }
 
 export interface Confab {
@@ -41,10 +48,12 @@ export interface Confab {
   presence: Presence;
   calls: CallRegistry;
   records: CallRecords;
+  rooms: RoomRegistry;
+  sfuClients: SfuNodeClient[];
   close(): Promise<void>;
 }
 
-export async function startConfab({ env, log, nextHandler, nextUpgrade }: ConfabOptions): Promise<Confab> {
+export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = [] }: ConfabOptions): Promise<Confab> {
   const db = await createDb(env.DATABASE_URL);
   const closed = await closeStaleSessions(db);
   if (closed) log.warn({ sessions: closed }, 'closed sessions left open by a previous run');
@@ -77,7 +86,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
     const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }).catch(() => null);
     res.once('finish', () => {
       if (!session || res.statusCode >= 400) return;
-      const room = rooms.session(session.session.id);
+      const room = channels.session(session.session.id);
       io.to(room).emit('session:revoked', { reason: 'You signed out.' });
       io.in(room).disconnectSockets(true);
     });
@@ -106,16 +115,27 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
     { ringTimeoutMs: env.CALL_RING_TIMEOUT_MS, reconnectGraceMs: env.CALL_RECONNECT_GRACE_MS },
     log,
   );
+  const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, log }));
+  const roomStore = new RoomStore(db);
+  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), log);
+  for (const client of sfuClients) {
+    client.onStateChange((state, previous) => {
+      if (previous === 'connected' && state !== 'connected') rooms.nodeLost(client);
+    });
+  }
+
   const handlers: Handlers = {
     'presence:snapshot': (_payload, socket) => presence.snapshot(socket.data.user),
     'ice:config': (_payload, socket) => ({ iceServers: iceServersFor(socket.data.user.id, env) }),
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
+    ...roomHandlers(io, rooms, roomStore, calls),
   };
   io.on('connection', (socket) => {
     presence.connect(socket);
     bindHandlers(socket, handlers, log);
     socket.on('disconnect', () => {
       calls.disconnected(socket);
+      void rooms.leave(socket, 'disconnected').catch((err: unknown) => log.error({ err }, 'room leave failed'));
       presence.disconnect(socket);
     });
   });
@@ -138,8 +158,12 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade }: Confab
     presence,
     calls,
     records,
+    rooms,
+    sfuClients,
     async close() {
       calls.shutdown();
+      await rooms.shutdown();
+      for (const client of sfuClients) client.close();
       presence.close();
       await records.flush();
       await io.close(); // also closes httpServer

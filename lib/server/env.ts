@@ -49,7 +49,15 @@ export const envSchema = z
     /** Account creations per client address per minute. */
     SIGNUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     CALL_INVITE_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** Remote SFU nodes (comma-separated http://host:port). Unset: one local node is spawned. */
+    SFU_URLS: csv,
+    /** Shared secret of the remote SFU nodes (their SFU_SECRET). */
+    SFU_SECRET: z.string().min(16).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((e) => e.SFU_URLS.length === 0 || e.SFU_SECRET, {
+    message: 'SFU_URLS needs SFU_SECRET (the nodes\' shared secret)',
+    path: ['SFU_SECRET'],
   })
   .refine((e) => e.TURN_URLS.length === 0 || e.TURN_SECRET, {
     message: 'TURN_URLS needs TURN_SECRET (coturn use-auth-secret)',

@@ -84,3 +84,67 @@ export async function expectMediaFlowing(page: Page, timeout = 10_000) {
   await expect.poll(async () => (await inbound(page)).videoFramesDecoded, { timeout, intervals: [250] }).toBeGreaterThan(0);
   await expect.poll(async () => (await inbound(page)).audioPacketsReceived, { timeout, intervals: [250] }).toBeGreaterThan(0);
 }
+
+export interface InboundStream {
+  kind: 'audio' | 'video';
+  ssrc: number;
+  framesDecoded: number;
+  frameWidth: number;
+  packetsReceived: number;
+  trackIdentifier: string;
+}
+
+/**
+ * Every inbound RTP stream of the page's live peer connections. mediasoup-client's receive
+ * transport also carries a padding-only "probator" stream (SSRC 1234): it never decodes a frame,
+ * so tests count streams that decoded something rather than streams that exist.
+ */
+export function inboundStreams(page: Page): Promise<InboundStream[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
+    const out: InboundStream[] = [];
+    for (const pc of pcs) {
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type !== 'inbound-rtp') return;
+        out.push({
+          kind: s.kind as 'audio' | 'video',
+          ssrc: Number(s.ssrc),
+          framesDecoded: Number(s.framesDecoded ?? 0),
+          frameWidth: Number(s.frameWidth ?? 0),
+          packetsReceived: Number(s.packetsReceived ?? 0),
+          trackIdentifier: String(s.trackIdentifier ?? ''),
+        });
+      });
+    }
+    return out;
+  });
+}
+
+export async function decodingVideoStreams(page: Page): Promise<number> {
+  return (await inboundStreams(page)).filter((s) => s.kind === 'video' && s.framesDecoded > 0).length;
+}
+
+export async function receivingAudioStreams(page: Page): Promise<number> {
+  return (await inboundStreams(page)).filter((s) => s.kind === 'audio' && s.packetsReceived > 0).length;
+}
+
+/** The page's remote track id for a tile, so a test can follow one sender's stream in getStats(). */
+export function tileTrackId(page: Page, userName: string, kind: 'audio' | 'video', source = 'camera'): Promise<string | null> {
+  return page
+    .locator(`[data-testid="room-tile"][data-user-name="${userName}"][data-source="${source}"] ${kind}`)
+    .evaluate((el: HTMLMediaElement) => {
+      const stream = el.srcObject as MediaStream | null;
+      return stream?.getTracks()[0]?.id ?? null;
+    });
+}
+
+export async function streamFor(page: Page, trackId: string): Promise<InboundStream | undefined> {
+  return (await inboundStreams(page)).find((s) => s.trackIdentifier === trackId);
+}
+
+export async function joinRoom(user: UserPage, url: string, password?: string) {
+  await user.page.goto(url);
+  if (password) await user.page.getByLabel('Room password').fill(password);
+  await user.page.getByRole('button', { name: 'Join' }).click();
+  await expect(user.page.getByTestId('room')).toBeVisible();
+}

@@ -1,0 +1,137 @@
+/**
+ * What each RPC method does, on already-validated requests (rpc.ts parses them first). Handlers
+ * throw ProtocolError for anything the caller got wrong; rpc.ts turns throws into acks.
+ *
+ * Peer-scoped methods resolve the room (NOT_FOUND if not open here) and the member (FORBIDDEN if
+ * the peer has not joined), then run on the peer's serial queue.
+ */
+import type { types } from 'mediasoup';
+import type { SfuMethod, SfuResponse } from '../lib/protocol/sfuRpc';
+import { mediasoupCall } from './errors';
+import type { Member, Room } from './Room';
+import type { Rooms } from './Rooms';
+import type { SfuParsedRequest } from './types';
+import type { WorkerPool } from './workers';
+
+export type SfuHandlers = {
+  [M in SfuMethod]: (req: SfuParsedRequest<M>) => Promise<SfuResponse<M>>;
+};
+
+const done = {} as const;
+
+export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
+  /** Runs `task` for a joined peer, after the peer's earlier requests. */
+  function asPeer<T>(req: { roomId: string; peerId: string }, task: (member: Member, room: Room) => Promise<T>) {
+    const room = rooms.require(req.roomId);
+    const member = room.member(req.peerId);
+    return member.peer.serial(() => task(member, room));
+  }
+
+  return {
+    'room:open': async ({ roomId }) => ({ rtpCapabilities: (await rooms.open(roomId)).rtpCapabilities }),
+
+    // Idempotent, like leave: closing what is already gone is success.
+    'room:close': async ({ roomId }) => {
+      rooms.close(roomId, 'closed');
+      return done;
+    },
+
+    'peer:join': async ({ roomId, peerId }) => {
+      const room = rooms.require(roomId);
+      const { peer, worker } = await room.join(peerId);
+      return { rtpCapabilities: room.rtpCapabilities, routerId: peer.router.id, workerPid: worker.worker.pid };
+    },
+
+    // Leaving a room that closed (say its worker died) or that the peer already left is success:
+    // the web process calls this on every disconnect and must not have to know the node's state.
+    'peer:leave': async ({ roomId, peerId }) => {
+      rooms.get(roomId)?.leave(peerId);
+      return done;
+    },
+
+    'transport:create': (req) => asPeer(req, ({ peer }) => peer.createTransport(req.direction, req.forceTcp)),
+
+    'transport:connect': (req) =>
+      asPeer(req, async ({ peer }) => {
+        await peer.connectTransport(req.transportId, req.dtlsParameters);
+        return done;
+      }),
+
+    'transport:restart-ice': (req) =>
+      asPeer(req, async ({ peer }) => ({ iceParameters: await peer.restartIce(req.transportId) })),
+
+    'producer:create': (req) =>
+      asPeer(req, async ({ peer }, room) => {
+        const producer = await peer.produce({
+          transportId: req.transportId,
+          kind: req.kind,
+          // The zod schema bounds and shapes it; mediasoup validates the semantics (TypeError → BAD_REQUEST).
+          rtpParameters: req.rtpParameters as types.RtpParameters,
+          source: req.source,
+          paused: req.paused,
+        });
+        await room.publish(peer, producer);
+        return { producerId: producer.id };
+      }),
+
+    'producer:close': (req) =>
+      asPeer(req, async ({ peer }) => {
+        peer.producer(req.producerId).close();
+        return done;
+      }),
+
+    'producer:pause': (req) =>
+      asPeer(req, async ({ peer }) => {
+        const producer = peer.producer(req.producerId);
+        await mediasoupCall(() => producer.pause());
+        return done;
+      }),
+
+    'producer:resume': (req) =>
+      asPeer(req, async ({ peer }) => {
+        const producer = peer.producer(req.producerId);
+        await mediasoupCall(() => producer.resume());
+        return done;
+      }),
+
+    'consumer:create': (req) =>
+      asPeer(req, async ({ peer }, room) => {
+        const consumer = await room.consume(peer, req.producerId, req.rtpCapabilities as types.RtpCapabilities);
+        return {
+          consumerId: consumer.id,
+          producerId: consumer.producerId,
+          kind: consumer.kind,
+          rtpParameters: consumer.rtpParameters,
+          type: consumer.type,
+          producerPaused: consumer.producerPaused,
+        };
+      }),
+
+    'consumer:resume': (req) =>
+      asPeer(req, async ({ peer }) => {
+        await peer.resumeConsumer(req.consumerId);
+        return done;
+      }),
+
+    'consumer:pause': (req) =>
+      asPeer(req, async ({ peer }) => {
+        const consumer = peer.consumer(req.consumerId);
+        await mediasoupCall(() => consumer.pause());
+        return done;
+      }),
+
+    'consumer:close': (req) =>
+      asPeer(req, async ({ peer }) => {
+        peer.consumer(req.consumerId).close();
+        return done;
+      }),
+
+    'consumer:set-layers': (req) =>
+      asPeer(req, async ({ peer }) => {
+        await peer.setConsumerLayers(req.consumerId, req.spatialLayer, req.temporalLayer);
+        return done;
+      }),
+
+    'node:stats': async () => ({ workers: await pool.stats(), rooms: rooms.size }),
+  };
+}
