@@ -180,6 +180,12 @@ describe('SFU RPC', () => {
     await client.request('consumer:pause', { ...quinn, consumerId: consumer.consumerId });
     await client.request('consumer:resume', { ...quinn, consumerId: consumer.consumerId });
 
+    const dtlsParameters = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: 'AB:CD' }] };
+    await client.request('transport:connect', { ...quinn, transportId: transports.quinn!.recv, dtlsParameters });
+    expect(await codeOf('transport:connect', { ...quinn, transportId: transports.quinn!.recv, dtlsParameters })).toBe('INVALID_STATE');
+    const { iceParameters } = await client.request('transport:restart-ice', { ...quinn, transportId: transports.quinn!.recv });
+    expect(iceParameters.usernameFragment).toEqual(expect.any(String));
+
     // forceTcp offers only TCP candidates; the default offers UDP and TCP.
     await client.request('peer:join', { roomId, peerId: 'tcp-only' });
     const tcp = await client.request('transport:create', { roomId, peerId: 'tcp-only', direction: 'recv', forceTcp: true });

@@ -1,0 +1,92 @@
+import { expect, test } from '@playwright/test';
+import { joinRoom, registerUser, streamFor, tileTrackId, type UserPage } from './fixtures';
+
+async function createRoom(host: UserPage, name: string, password?: string): Promise<string> {
+  await host.page.getByLabel('Room name').fill(name);
+  if (password) await host.page.getByLabel('Room password').fill(password);
+  await host.page.getByRole('button', { name: 'Create room' }).click();
+  await expect(host.page).toHaveURL(/\/room\//);
+  const url = host.page.url();
+  await host.page.getByRole('button', { name: 'Join' }).click();
+  await expect(host.page.getByTestId('room')).toBeVisible();
+  return url;
+}
+
+test('password, lock, chat history, remove and end for all', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const host = await registerUser(browser, 'Hana');
+  const guest = await registerUser(browser, 'Gus');
+  const late = await registerUser(browser, 'Lia');
+  const url = await createRoom(host, 'Private sync', 'open-sesame');
+
+  // Wrong password: a clear message, and the pre-join screen stays.
+  await guest.page.goto(url);
+  await guest.page.getByLabel('Room password').fill('nope');
+  await guest.page.getByRole('button', { name: 'Join' }).click();
+  await expect(guest.page.getByTestId('join-error')).toHaveText('That password is not right');
+  await guest.page.getByLabel('Room password').fill('open-sesame');
+  await guest.page.getByRole('button', { name: 'Join' }).click();
+  await expect(guest.page.getByTestId('room')).toBeVisible();
+
+  // Chat: delivered live, stored, and shown to whoever joins later.
+  await guest.page.getByRole('tab', { name: 'Chat' }).click();
+  await guest.page.getByLabel('Chat message').fill('hello from Gus');
+  await guest.page.getByRole('button', { name: 'Send' }).click();
+  await expect(guest.page.getByTestId('chat-message')).toHaveCount(1);
+  await expect(guest.page.getByTestId('chat-message')).not.toContainText('sending');
+  await host.page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(host.page.getByTestId('chat-message')).toContainText('hello from Gus');
+
+  // Lock: nobody new gets in, with a clear message.
+  await host.page.getByRole('button', { name: 'Lock room' }).click();
+  await expect(host.page.getByRole('button', { name: 'Unlock room' })).toBeVisible();
+  await late.page.goto(url);
+  await late.page.getByLabel('Room password').fill('open-sesame');
+  await late.page.getByRole('button', { name: 'Join' }).click();
+  await expect(late.page.getByTestId('join-error')).toHaveText('The host has locked this room');
+  await host.page.getByRole('button', { name: 'Unlock room' }).click();
+  await late.page.getByRole('button', { name: 'Join' }).click();
+  await expect(late.page.getByTestId('room')).toBeVisible();
+  await late.page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(late.page.getByTestId('chat-message')).toContainText('hello from Gus'); // history on join
+
+  // Remove: the guest is told and cannot come back into this meeting.
+  await host.page.getByRole('tab', { name: /People/ }).click();
+  await host.page.getByRole('button', { name: `Remove ${guest.name}` }).click();
+  await expect(guest.page.getByTestId('room-closed')).toContainText('The host removed you from the meeting');
+  await expect(late.page.locator(`[data-testid="room-tile"][data-user-name="${guest.name}"]`)).toHaveCount(0, { timeout: 5_000 });
+
+  // End for all: everyone left is told, and the room disappears from the lobby.
+  await host.page.getByRole('button', { name: 'End for all' }).click();
+  await expect(late.page.getByTestId('room-closed')).toContainText('The host ended the meeting');
+  await guest.page.goto('/lobby');
+  await expect(guest.page.locator('[data-testid="room-entry"][data-room-name="Private sync"]')).toHaveCount(0);
+
+  await Promise.all([host.context.close(), guest.context.close(), late.context.close()]);
+});
+
+test('simulcast: shrinking a tile lowers the resolution the SFU forwards to it', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await registerUser(browser, 'Alice');
+  const bob = await registerUser(browser, 'Bob');
+  await bob.page.setViewportSize({ width: 1600, height: 1000 });
+  const url = await createRoom(alice, 'Layers');
+  await joinRoom(bob, url);
+
+  const track = await expect
+    .poll(() => tileTrackId(bob.page, alice.name, 'video'), { timeout: 15_000 })
+    .not.toBeNull()
+    .then(() => tileTrackId(bob.page, alice.name, 'video'));
+  // Large tile: the top layer arrives once the sender's bandwidth estimate allows it.
+  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(640);
+  const large = (await streamFor(bob.page, track!))!.frameWidth;
+
+  // Thumbnail-sized window: the tile shrinks, the consumer's preferred layer drops.
+  await bob.page.setViewportSize({ width: 420, height: 500 });
+  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 15_000 }).toBeLessThanOrEqual(large / 2);
+  const small = (await streamFor(bob.page, track!))?.frameWidth;
+  test.info().annotations.push({ type: 'frameWidth', description: `large ${large} → small ${small}` });
+  console.log(`simulcast frameWidth at Bob: ${large} → ${small}`);
+
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
