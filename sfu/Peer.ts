@@ -17,9 +17,11 @@ import type { Logger } from '../lib/server/logger';
 import { badRequest, forbidden, invalidState, mediasoupCall, notFound } from './errors';
 import type { ProducerAppData, TransportAppData } from './types';
 
+/**
+ * Transports need no number here: one per direction (consumer:create names no transport, so the
+ * recv transport must be unique), hence two at most.
+ */
 export const PEER_LIMITS = {
-  /** One send + one recv transport; consumer:create has no transportId, so recv must be unique. */
-  transports: 2,
   /** camera, mic, screen: one producer each. */
   producers: 3,
   /** Enough for a large meeting's audio + video; bounds what one peer can make the node do. */
@@ -59,19 +61,19 @@ export class Peer {
     this.router = opts.router;
   }
 
-  /** Runs `task` after every earlier task of this peer has settled. */
+  /**
+   * Runs `task` after every earlier task of this peer has settled. mediasoup 3.27 puts no timeout
+   * on worker requests, so a hung worker stalls this queue; the web process's request timeout
+   * reports it, and nothing else on a hung worker could progress either.
+   */
   serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
-    this.queue = run.catch(() => undefined);
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined); // a failed task does not fail the ones after it
     return run;
   }
 
   owns(kind: OwnedKind, id: string): boolean {
     return this.collection(kind).has(id);
-  }
-
-  get producerList(): types.Producer<ProducerAppData>[] {
-    return [...this.producers.values()];
   }
 
   async createTransport(direction: 'send' | 'recv', forceTcp: boolean): Promise<TransportParams> {
@@ -100,7 +102,7 @@ export class Peer {
     transport.on('dtlsstatechange', (state) => {
       // Logged, not acted on: the browser sees the same failure and decides (recreate or leave).
       if (state === 'failed' || state === 'closed') {
-        this.opts.log.warn({ peerId: this.id, transportId: transport.id, state }, 'transport DTLS ended');
+        this.opts.log.warn({ roomId: this.opts.roomId, peerId: this.id, transportId: transport.id, state }, 'transport DTLS ended');
       }
     });
     return {
@@ -229,7 +231,7 @@ export class Peer {
   private assertCanProduce(source: ProducerSource, kind: types.MediaKind): void {
     this.assertOpen();
     if (SOURCE_KIND[source] !== kind) throw badRequest(`A ${source} producer must be ${SOURCE_KIND[source]}`);
-    if (this.producerList.some((p) => p.appData.source === source)) {
+    if ([...this.producers.values()].some((p) => p.appData.source === source)) {
       throw invalidState(`Peer already produces ${source}`);
     }
     if (this.producers.size >= PEER_LIMITS.producers) throw invalidState('Producer limit reached');

@@ -177,7 +177,10 @@ export class Room {
     if (this.closed) return;
     this.closed = true; // from here on, the teardown's own consumer closures are not reported
     this.unwatchWorkers();
-    for (const member of this.members.values()) member.release();
+    for (const member of this.members.values()) {
+      member.peer.close(); // requests still queued for the peer now fail as INVALID_STATE
+      member.release();
+    }
     this.members.clear();
     // Closing a router closes its transports, producers, consumers and observers in the worker.
     for (const router of this.routers.values()) router.then((r) => r.close(), () => undefined);

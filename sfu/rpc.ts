@@ -118,20 +118,21 @@ export async function startRpcServer({ host, port, secret, handlers, log }: RpcS
   };
 
   io.on('connection', (socket) => {
-    const peerLog = log.child({ rpcClient: socket.id, address: socket.handshake.address });
-    peerLog.info('web process connected');
+    const clientLog = log.child({ rpcClient: socket.id, address: socket.handshake.address });
+    clientLog.info('web process connected');
     setClients(clients + 1);
     socket.on('disconnect', (reason) => {
-      peerLog.info({ reason }, 'web process disconnected');
+      clientLog.info({ reason }, 'web process disconnected');
       setClients(clients - 1);
     });
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
+      const name = typeof event === 'string' ? event.slice(0, 64) : typeof event; // for logs only
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : undefined;
       if (!ack) {
         // A request nobody waits for cannot be answered; with no caller to see a result, not
         // running it is the safer choice.
-        peerLog.warn({ event: String(event).slice(0, 64) }, 'RPC request without ack callback dropped');
+        clientLog.warn({ method: name }, 'RPC request without ack callback dropped');
         return;
       }
       const started = performance.now();
@@ -141,15 +142,15 @@ export async function startRpcServer({ host, port, secret, handlers, log }: RpcS
         return handler(request);
       })().then(
         (data) => {
-          peerLog.debug({ method: event, ms: Math.round(performance.now() - started) }, 'rpc ok');
+          clientLog.debug({ method: name, ms: Math.round(performance.now() - started) }, 'rpc ok');
           ack({ ok: true, data });
         },
         (err: unknown) => {
           if (err instanceof ProtocolError) {
-            peerLog.debug({ method: event, code: err.code, message: err.message }, 'rpc refused');
+            clientLog.debug({ method: name, code: err.code, message: err.message }, 'rpc refused');
             return ack({ ok: false, error: err.toBody() });
           }
-          peerLog.error({ err, method: String(event).slice(0, 64) }, 'rpc handler failed');
+          clientLog.error({ err, method: name }, 'rpc handler failed');
           ack({ ok: false, error: { code: ErrorCode.Internal, message: 'Internal error' } });
         },
       );

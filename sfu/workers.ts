@@ -10,6 +10,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { ErrorCode, ProtocolError } from '../lib/protocol/errors';
+import type { SfuResponse } from '../lib/protocol/sfuRpc';
 import type { Logger } from '../lib/server/logger';
 import type { SfuConfig } from './config';
 
@@ -24,12 +25,7 @@ export interface PooledWorker {
   transports: number;
 }
 
-export interface WorkerStats {
-  pid: number;
-  cpuMs: number;
-  routers: number;
-  transports: number;
-}
+export type WorkerStats = SfuResponse<'node:stats'>['workers'][number];
 
 type DiedListener = (dead: PooledWorker) => void;
 
@@ -142,6 +138,7 @@ export class WorkerPool {
       // (or by whom) mediasoup was first imported in this process.
       workerBin: c.workerBin,
       logLevel: c.SFU_WORKER_LOG_LEVEL,
+      // Tagged worker logs only appear for enabled tags: these cover connectivity and media problems.
       logTags: ['info', 'ice', 'dtls', 'rtp', 'srtp', 'rtcp'],
       appData: { slot },
     });
@@ -190,7 +187,7 @@ export class WorkerPool {
   private handleDeath(dead: PooledWorker, error: Error): void {
     this.log.error({ slot: dead.slot, workerPid: dead.worker.pid, err: error }, 'mediasoup worker died; replacing it');
     if (this.slots[dead.slot] === dead) this.slots[dead.slot] = undefined;
-    for (const listener of this.diedListeners) {
+    for (const listener of [...this.diedListeners]) {
       try {
         listener(dead);
       } catch (err) {

@@ -1,7 +1,7 @@
-// Cache key of the mediasoup worker binary: sha256 over the mediasoup version, every file in this
-// directory (sorted relative path + contents) and the machine architecture (`uname -m`).
-// Any change to the build recipe (build.sh, deps.sh, shims/, patches/, even these helpers) gives a new
-// key, hence a rebuild; nothing stale is ever reused.
+// Cache key of the mediasoup worker binary: sha256 over the mediasoup version, the build recipe's
+// files (build.sh, deps.sh, shims/, patches/: sorted relative path + contents) and the machine
+// architecture (`uname -m`). Any change to what goes into the binary gives a new key, hence a
+// rebuild; editing these helper scripts or a README does not.
 // Plain JS, no deps, Node 20 and 24.  CLI: node scripts/mediasoup-worker/cache-key.mjs [mediasoupDir]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -32,10 +32,13 @@ function listFiles(dir, rel = '') {
 	return out;
 }
 
+/** What the binary is built from; everything else in this directory is tooling around it. */
+const BUILD_INPUTS = /^(build\.sh|deps\.sh|shims\/.*|patches\/.*)$/;
+
 export function cacheKey(version) {
 	const h = crypto.createHash('sha256');
 	h.update(`mediasoup ${version}\0`);
-	for (const rel of listFiles(SCRIPT_DIR).sort()) {
+	for (const rel of listFiles(SCRIPT_DIR).filter((f) => BUILD_INPUTS.test(f) && !f.endsWith('README.md')).sort()) {
 		const data = fs.readFileSync(path.join(SCRIPT_DIR, rel));
 		h.update(`${rel}\0${data.length}\0`); // path + length prefix: fields can't run into each other
 		h.update(data);
