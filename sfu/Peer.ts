@@ -102,22 +102,27 @@ export class Peer {
     transport.on('dtlsstatechange', (state) => {
       // Logged, not acted on: the browser sees the same failure and decides (recreate or leave).
       if (state === 'failed' || state === 'closed') {
-        this.opts.log.warn({ roomId: this.opts.roomId, peerId: this.id, transportId: transport.id, state }, 'transport DTLS ended');
+        this.opts.log.warn(
+          { roomId: this.opts.roomId, peerId: this.id, transportId: transport.id, state },
+          'transport DTLS ended',
+        );
       }
     });
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
       // Only the contract's fields: `ip` is mediasoup's deprecated alias of `address`.
-      iceCandidates: transport.iceCandidates.map(({ foundation, priority, address, protocol, port, type, tcpType }) => ({
-        foundation,
-        priority,
-        address,
-        protocol,
-        port,
-        type,
-        ...(tcpType ? { tcpType } : {}),
-      })),
+      iceCandidates: transport.iceCandidates.map(
+        ({ foundation, priority, address, protocol, port, type, tcpType }) => ({
+          foundation,
+          priority,
+          address,
+          protocol,
+          port,
+          type,
+          ...(tcpType ? { tcpType } : {}),
+        }),
+      ),
       dtlsParameters: transport.dtlsParameters,
     };
   }

@@ -152,7 +152,8 @@ export class Room {
       await this.speaker.add(producer);
     } catch (err) {
       // Not fatal to the producer: others still hear it, it just cannot become the active speaker.
-      if (!producer.closed) this.opts.log.warn({ err, roomId: this.id, producerId: producer.id }, 'active-speaker setup failed');
+      if (!producer.closed)
+        this.opts.log.warn({ err, roomId: this.id, producerId: producer.id }, 'active-speaker setup failed');
     }
   }
 
@@ -183,7 +184,11 @@ export class Room {
     }
     this.members.clear();
     // Closing a router closes its transports, producers, consumers and observers in the worker.
-    for (const router of this.routers.values()) router.then((r) => r.close(), () => undefined);
+    for (const router of this.routers.values())
+      router.then(
+        (r) => r.close(),
+        () => undefined,
+      );
     if (!this.opened) return;
     this.opts.log.info({ roomId: this.id, reason }, 'room closed');
     this.opts.emit('room:closed', { roomId: this.id, reason });
@@ -202,7 +207,12 @@ export class Room {
         webRtcServer: worker.webRtcServer,
         ownedElsewhere: (kind, id) => this.ownedByOther(peerId, kind, id),
         onConsumerLost: (consumer) =>
-          this.emit('consumer:closed', { roomId: this.id, peerId, consumerId: consumer.id, producerId: consumer.producerId }),
+          this.emit('consumer:closed', {
+            roomId: this.id,
+            peerId,
+            consumerId: consumer.id,
+            producerId: consumer.producerId,
+          }),
         log: this.opts.log,
       });
       const member: Member = { peer, worker, release };
@@ -218,7 +228,9 @@ export class Room {
   private routerOn(worker: PooledWorker): Promise<types.Router> {
     let router = this.routers.get(worker);
     if (!router) {
-      router = mediasoupCall(() => worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: this.id } }));
+      router = mediasoupCall(() =>
+        worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: this.id } }),
+      );
       this.routers.set(worker, router);
       router.then(
         (r) => this.closed && r.close(), // the room closed while the worker was creating it

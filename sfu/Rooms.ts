@@ -68,5 +68,4 @@ export class Rooms {
   closeAll(reason: RoomCloseReason): void {
     for (const room of [...this.rooms.values()]) room.close(reason);
   }
-
 }

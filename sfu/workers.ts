@@ -31,7 +31,12 @@ type DiedListener = (dead: PooledWorker) => void;
 
 export type WorkerPoolConfig = Pick<
   SfuConfig,
-  'SFU_WORKERS' | 'SFU_LISTEN_IP' | 'SFU_ANNOUNCED_IP' | 'SFU_RTC_MIN_PORT' | 'SFU_RTC_MAX_PORT' | 'SFU_WORKER_LOG_LEVEL'
+  | 'SFU_WORKERS'
+  | 'SFU_LISTEN_IP'
+  | 'SFU_ANNOUNCED_IP'
+  | 'SFU_RTC_MIN_PORT'
+  | 'SFU_RTC_MAX_PORT'
+  | 'SFU_WORKER_LOG_LEVEL'
 > & { workerBin: string };
 
 function lexicallyLess(a: number[], b: number[]): boolean {
@@ -114,7 +119,12 @@ export class WorkerPool {
       this.workers.map(async (w) => {
         try {
           const usage = await w.worker.getResourceUsage();
-          return { pid: w.worker.pid, cpuMs: usage.ru_utime + usage.ru_stime, routers: w.routers, transports: w.transports };
+          return {
+            pid: w.worker.pid,
+            cpuMs: usage.ru_utime + usage.ru_stime,
+            routers: w.routers,
+            transports: w.transports,
+          };
         } catch {
           return undefined; // died between the listing and the query: it is being replaced
         }

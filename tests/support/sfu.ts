@@ -51,7 +51,10 @@ export async function connectClient(node: SfuNode, secret = SFU_TEST_SECRET): Pr
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped
 export type RawSocket = Socket<any, any>;
 
-export function rawSocket(node: SfuNode, auth: Record<string, unknown> = { secret: SFU_TEST_SECRET }): Promise<RawSocket> {
+export function rawSocket(
+  node: SfuNode,
+  auth: Record<string, unknown> = { secret: SFU_TEST_SECRET },
+): Promise<RawSocket> {
   const socket: RawSocket = connect(node.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -132,7 +135,12 @@ export function ffmpegRtpSource(opts: {
 }): { process: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const { seconds, video, audio } = opts;
   const rtp = (t: { port: number; rtcpPort: number; ssrc: number; payloadType: number }) => [
-    '-ssrc', String(t.ssrc), '-payload_type', String(t.payloadType), '-f', 'rtp',
+    '-ssrc',
+    String(t.ssrc),
+    '-payload_type',
+    String(t.payloadType),
+    '-f',
+    'rtp',
     `rtp://127.0.0.1:${t.port}?rtcpport=${t.rtcpPort}&pkt_size=1200`,
   ];
   // Input and output options apply to the next input or output only: each gets its own -re / -t.

@@ -100,7 +100,9 @@ export class SfuNodeClient {
     });
 
     for (const event of Object.keys(sfuEventSpecs) as SfuEvent[]) {
-      (this.socket.on as (e: string, l: (p: unknown) => void) => void)(event, (payload) => this.deliver(event, payload));
+      (this.socket.on as (e: string, l: (p: unknown) => void) => void)(event, (payload) =>
+        this.deliver(event, payload),
+      );
     }
   }
 
@@ -119,7 +121,8 @@ export class SfuNodeClient {
       const timer = setTimeout(() => finish(new SfuUnavailableError('SFU node connection timed out')), timeoutMs);
       const off = this.onStateChange((state) => {
         if (state === 'connected') finish();
-        else if (state === 'refused' || state === 'closed') finish(new SfuUnavailableError(`SFU node connection ${state}`));
+        else if (state === 'refused' || state === 'closed')
+          finish(new SfuUnavailableError(`SFU node connection ${state}`));
       });
       const finish = (err?: Error) => {
         clearTimeout(timer);
@@ -133,22 +136,28 @@ export class SfuNodeClient {
   request<M extends SfuMethod>(method: M, payload: SfuRequest<M>): Promise<SfuResponse<M>> {
     if (!this.connected) return Promise.reject(new SfuUnavailableError(`SFU node is ${this._state}`));
     return new Promise<SfuResponse<M>>((resolve, reject) => {
-      const timer = setTimeout(() => settle(new SfuUnavailableError(`${method} timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       const settle = (err: Error | undefined, value?: SfuResponse<M>) => {
-        if (!this.inFlight.delete(fail)) return; // already settled
-        clearTimeout(timer);
+        if (!this.inFlight.delete(fail)) return; // already settled (the connection dropped first)
         if (err) reject(err);
         else resolve(value as SfuResponse<M>);
       };
       const fail = (err: Error) => settle(err);
       this.inFlight.add(fail);
 
-      const emit = this.socket.emit as (event: string, payload: unknown, ack: (ack: unknown) => void) => void;
-      emit.call(this.socket, method, payload, (raw: unknown) => {
+      // socket.io's own timeout, so that a request the node never answers does not leave its ack
+      // callback behind in the socket.
+      const socket = this.socket.timeout(this.timeoutMs);
+      const emit = socket.emit as (
+        event: string,
+        payload: unknown,
+        ack: (err: Error | null, raw: unknown) => void,
+      ) => void;
+      emit.call(socket, method, payload, (err, raw) => {
+        if (err) return settle(new SfuUnavailableError(`${method} timed out after ${this.timeoutMs} ms`));
         try {
           settle(undefined, this.parseAck(method, raw));
-        } catch (err) {
-          settle(err as Error);
+        } catch (parseError) {
+          settle(parseError as Error);
         }
       });
     });
@@ -175,17 +184,17 @@ export class SfuNodeClient {
 
   private parseAck<M extends SfuMethod>(method: M, raw: unknown): SfuResponse<M> {
     const ack = ackSchema.safeParse(raw);
-    if (!ack.success) throw this.contractBreach(method, 'malformed ack', ack.error);
+    if (!ack.success) throw this.contractBreach(method, 'a malformed ack', ack.error);
     if (!ack.data.ok) throw new ProtocolError(ack.data.error.code, ack.data.error.message);
     const data = sfuRpcSpecs[method].res.safeParse(ack.data.data);
-    if (!data.success) throw this.contractBreach(method, 'invalid response', data.error);
+    if (!data.success) throw this.contractBreach(method, 'an invalid response', data.error);
     return data.data as SfuResponse<M>;
   }
 
   private contractBreach(method: SfuMethod, what: string, error: z.ZodError): ProtocolError {
     const issue = error.issues[0];
-    this.log.error({ method, issue }, `SFU node sent a ${what}`);
-    return new ProtocolError(ErrorCode.Internal, `SFU node sent a ${what} to ${method}`);
+    this.log.error({ method, issue }, `SFU node sent ${what}`);
+    return new ProtocolError(ErrorCode.Internal, `SFU node sent ${what} to ${method}`);
   }
 
   private deliver(event: SfuEvent, payload: unknown): void {

@@ -82,8 +82,14 @@ describe('SfuNodeClient', () => {
     const c = client(fake.url, 300);
     await c.waitConnected();
 
-    expect(await c.request('node:stats', {})).toEqual({ workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0 }], rooms: 0 });
-    await expect(c.request('room:open', { roomId: 'r' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'no such thing' });
+    expect(await c.request('node:stats', {})).toEqual({
+      workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0 }],
+      rooms: 0,
+    });
+    await expect(c.request('room:open', { roomId: 'r' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no such thing',
+    });
     for (const method of ['room:close', 'peer:leave', 'peer:join'] as const) {
       const err = await c.request(method, { roomId: 'r', peerId: 'p' } as never).catch((e: unknown) => e);
       expect(err, method).toBeInstanceOf(ProtocolError);
@@ -91,7 +97,9 @@ describe('SfuNodeClient', () => {
       expect(err, method).not.toBeInstanceOf(SfuUnavailableError);
     }
     // No answer at all: a timeout.
-    await expect(c.request('consumer:close', { roomId: 'r', peerId: 'p', consumerId: 'c' })).rejects.toThrow(/timed out/);
+    await expect(c.request('consumer:close', { roomId: 'r', peerId: 'p', consumerId: 'c' })).rejects.toThrow(
+      /timed out/,
+    );
   });
 
   it('delivers valid node events and drops invalid ones', async () => {

@@ -40,7 +40,8 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     const { rtpCapabilities } = await client.request('room:open', { roomId });
     const sender = await client.request('peer:join', { roomId, peerId: 'sender' });
     const placements = new Map<string, number>();
-    for (const peerId of receivers) placements.set(peerId, (await client.request('peer:join', { roomId, peerId })).workerPid);
+    for (const peerId of receivers)
+      placements.set(peerId, (await client.request('peer:join', { roomId, peerId })).workerPid);
     // Placement spreads peers: some receivers live on the other worker and need pipeToRouter.
     expect(new Set([sender.workerPid, ...placements.values()]).size).toBe(2);
     const remote = receivers.filter((p) => placements.get(p) !== sender.workerPid);
@@ -53,7 +54,10 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     const audioIn = await senderRouter.createPlainTransport({ listenInfo: LOOPBACK, rtcpMux: false, comedia: true });
     const video = await videoIn.produce<ProducerAppData>({
       kind: 'video',
-      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: VIDEO_SSRC }] },
+      rtpParameters: {
+        codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }],
+        encodings: [{ ssrc: VIDEO_SSRC }],
+      },
       appData: { peerId: 'sender', source: 'camera' },
     });
     const audio = await audioIn.produce<ProducerAppData>({
@@ -72,8 +76,18 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     for (const peerId of receivers) {
       await client.request('transport:create', { roomId, peerId, direction: 'recv' });
       for (const producer of [video, audio]) {
-        const consumer = await client.request('consumer:create', { roomId, peerId, producerId: producer.id, rtpCapabilities });
-        expect(consumer).toMatchObject({ producerId: producer.id, kind: producer.kind, type: 'simple', producerPaused: false });
+        const consumer = await client.request('consumer:create', {
+          roomId,
+          peerId,
+          producerId: producer.id,
+          rtpCapabilities,
+        });
+        expect(consumer).toMatchObject({
+          producerId: producer.id,
+          kind: producer.kind,
+          type: 'simple',
+          producerPaused: false,
+        });
         expect(node.rooms.get(roomId)!.member(peerId).peer.consumer(consumer.consumerId).paused).toBe(true);
         await client.request('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
         if (producer === video) videoConsumerOf.set(peerId, consumer.consumerId);
@@ -95,8 +109,18 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     const started = Date.now();
     const ffmpeg = ffmpegRtpSource({
       seconds: 3,
-      video: { port: videoIn.tuple.localPort, rtcpPort: videoIn.rtcpTuple!.localPort, ssrc: VIDEO_SSRC, payloadType: 101 },
-      audio: { port: audioIn.tuple.localPort, rtcpPort: audioIn.rtcpTuple!.localPort, ssrc: AUDIO_SSRC, payloadType: 100 },
+      video: {
+        port: videoIn.tuple.localPort,
+        rtcpPort: videoIn.rtcpTuple!.localPort,
+        ssrc: VIDEO_SSRC,
+        payloadType: 101,
+      },
+      audio: {
+        port: audioIn.tuple.localPort,
+        rtcpPort: audioIn.rtcpTuple!.localPort,
+        ssrc: AUDIO_SSRC,
+        payloadType: 100,
+      },
     });
     const { code, stderr } = await ffmpeg.done;
     expect(code, stderr).toBe(0);
@@ -111,7 +135,9 @@ describe('SFU forwarding (real workers, real RTP)', () => {
       video: sink.packets(videoSsrc),
       audio: sink.packets(audioSsrc),
     }));
-    console.info(`forwarding: ${Date.now() - started} ms, producer ${JSON.stringify(sent)}, sinks ${JSON.stringify(received)}`);
+    console.info(
+      `forwarding: ${Date.now() - started} ms, producer ${JSON.stringify(sent)}, sinks ${JSON.stringify(received)}`,
+    );
     for (const r of received) {
       // Loopback loses nothing; a few packets may still be in flight when ffmpeg exits.
       expect(r.video, `${r.peerId} video`).toBeGreaterThanOrEqual(sent.video * 0.95);

@@ -33,15 +33,13 @@ afterAll(async () => {
   await node?.close();
 });
 
-/** The ProtocolError code a request fails with (fails the test if it succeeds). */
-async function codeOf<M extends SfuMethod>(method: M, payload: SfuRequest<M>): Promise<string> {
-  try {
-    await client.request(method, payload);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    return (err as ProtocolError).code;
-  }
-  throw new Error(`${method} unexpectedly succeeded`);
+/** Expects the request to fail with a ProtocolError carrying `code`. */
+async function expectCode<M extends SfuMethod>(code: string, method: M, payload: SfuRequest<M>): Promise<void> {
+  const outcome = await client.request(method, payload).then(
+    () => 'success',
+    (err: unknown) => (err instanceof ProtocolError ? err.code : err),
+  );
+  expect(outcome, method).toBe(code);
 }
 
 /** A room with joined peers, each with a send and a recv transport. */
@@ -82,7 +80,12 @@ describe('SFU RPC', () => {
     expect(await ask(raw, 'transport:create', { roomId: 'r', peerId: 'p', direction: 'sideways' })).toEqual(
       refused(ErrorCode.BadRequest),
     );
-    const huge = { roomId: 'r', peerId: 'p', transportId: 't', dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'x'.repeat(SFU_MAX_REQUEST_BYTES) }] } };
+    const huge = {
+      roomId: 'r',
+      peerId: 'p',
+      transportId: 't',
+      dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'x'.repeat(SFU_MAX_REQUEST_BYTES) }] },
+    };
     expect(await ask(raw, 'transport:connect', huge)).toEqual(refused(ErrorCode.PayloadTooLarge));
     // A request without an ack callback is dropped, not answered and not fatal.
     raw.emit('room:open', { roomId: 'no-ack' });
@@ -97,27 +100,54 @@ describe('SFU RPC', () => {
     const roomId = 'ownership';
     const { rtpCapabilities, transports } = await roomWith(roomId, ['alice', 'bob', 'carol']);
     const { producerId } = await client.request('producer:create', {
-      roomId, peerId: 'alice', transportId: transports.alice!.send, kind: 'video', rtpParameters: vp8Parameters(1001), source: 'camera',
+      roomId,
+      peerId: 'alice',
+      transportId: transports.alice!.send,
+      kind: 'video',
+      rtpParameters: vp8Parameters(1001),
+      source: 'camera',
     });
-    const { consumerId } = await client.request('consumer:create', { roomId, peerId: 'bob', producerId, rtpCapabilities });
-    const dtlsParameters = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: 'AA:BB' }] };
+    const { consumerId } = await client.request('consumer:create', {
+      roomId,
+      peerId: 'bob',
+      producerId,
+      rtpCapabilities,
+    });
+    const dtlsParameters = {
+      role: 'client' as const,
+      fingerprints: [{ algorithm: 'sha-256' as const, value: 'AA:BB' }],
+    };
 
     // Bob names Alice's transport and producer, Carol names Bob's consumer: FORBIDDEN.
-    expect(await codeOf('transport:connect', { roomId, peerId: 'bob', transportId: transports.alice!.send, dtlsParameters })).toBe('FORBIDDEN');
-    expect(await codeOf('transport:restart-ice', { roomId, peerId: 'bob', transportId: transports.alice!.recv })).toBe('FORBIDDEN');
-    expect(await codeOf('producer:create', {
-      roomId, peerId: 'bob', transportId: transports.alice!.send, kind: 'audio', rtpParameters: opusParameters(2002), source: 'mic',
-    })).toBe('FORBIDDEN');
-    expect(await codeOf('producer:pause', { roomId, peerId: 'bob', producerId })).toBe('FORBIDDEN');
-    expect(await codeOf('producer:close', { roomId, peerId: 'bob', producerId })).toBe('FORBIDDEN');
-    expect(await codeOf('consumer:resume', { roomId, peerId: 'carol', consumerId })).toBe('FORBIDDEN');
-    expect(await codeOf('consumer:close', { roomId, peerId: 'carol', consumerId })).toBe('FORBIDDEN');
+    await expectCode('FORBIDDEN', 'transport:connect', {
+      roomId,
+      peerId: 'bob',
+      transportId: transports.alice!.send,
+      dtlsParameters,
+    });
+    await expectCode('FORBIDDEN', 'transport:restart-ice', {
+      roomId,
+      peerId: 'bob',
+      transportId: transports.alice!.recv,
+    });
+    await expectCode('FORBIDDEN', 'producer:create', {
+      roomId,
+      peerId: 'bob',
+      transportId: transports.alice!.send,
+      kind: 'audio',
+      rtpParameters: opusParameters(2002),
+      source: 'mic',
+    });
+    await expectCode('FORBIDDEN', 'producer:pause', { roomId, peerId: 'bob', producerId });
+    await expectCode('FORBIDDEN', 'producer:close', { roomId, peerId: 'bob', producerId });
+    await expectCode('FORBIDDEN', 'consumer:resume', { roomId, peerId: 'carol', consumerId });
+    await expectCode('FORBIDDEN', 'consumer:close', { roomId, peerId: 'carol', consumerId });
     // Ids nobody in the room owns: NOT_FOUND.
-    expect(await codeOf('consumer:resume', { roomId, peerId: 'carol', consumerId: 'no-such-consumer' })).toBe('NOT_FOUND');
+    await expectCode('NOT_FOUND', 'consumer:resume', { roomId, peerId: 'carol', consumerId: 'no-such-consumer' });
     // A peer that never joined acts in no room; a room that is not open is not found.
-    expect(await codeOf('transport:create', { roomId, peerId: 'mallory', direction: 'recv' })).toBe('FORBIDDEN');
-    expect(await codeOf('consumer:create', { roomId, peerId: 'mallory', producerId, rtpCapabilities })).toBe('FORBIDDEN');
-    expect(await codeOf('peer:join', { roomId: 'never-opened', peerId: 'bob' })).toBe('NOT_FOUND');
+    await expectCode('FORBIDDEN', 'transport:create', { roomId, peerId: 'mallory', direction: 'recv' });
+    await expectCode('FORBIDDEN', 'consumer:create', { roomId, peerId: 'mallory', producerId, rtpCapabilities });
+    await expectCode('NOT_FOUND', 'peer:join', { roomId: 'never-opened', peerId: 'bob' });
 
     // Nothing above changed anything: the producer still runs and its owner still controls it.
     await client.request('producer:pause', { roomId, peerId: 'alice', producerId });
@@ -129,14 +159,34 @@ describe('SFU RPC', () => {
     const a = await roomWith('room-a', ['ann', 'abe']);
     const b = await roomWith('room-b', ['ben', 'bea']);
     const { producerId } = await client.request('producer:create', {
-      roomId: 'room-b', peerId: 'ben', transportId: b.transports.ben!.send, kind: 'audio', rtpParameters: opusParameters(3003), source: 'mic',
+      roomId: 'room-b',
+      peerId: 'ben',
+      transportId: b.transports.ben!.send,
+      kind: 'audio',
+      rtpParameters: opusParameters(3003),
+      source: 'mic',
     });
     // Ann asks, in her own room, for room-b's producer: it is not in her room.
-    expect(await codeOf('consumer:create', { roomId: 'room-a', peerId: 'ann', producerId, rtpCapabilities: a.rtpCapabilities })).toBe('NOT_FOUND');
+    await expectCode('NOT_FOUND', 'consumer:create', {
+      roomId: 'room-a',
+      peerId: 'ann',
+      producerId,
+      rtpCapabilities: a.rtpCapabilities,
+    });
     // Ann names room-b, which she never joined.
-    expect(await codeOf('consumer:create', { roomId: 'room-b', peerId: 'ann', producerId, rtpCapabilities: b.rtpCapabilities })).toBe('FORBIDDEN');
+    await expectCode('FORBIDDEN', 'consumer:create', {
+      roomId: 'room-b',
+      peerId: 'ann',
+      producerId,
+      rtpCapabilities: b.rtpCapabilities,
+    });
     // Bea, who joined room-b, can.
-    const consumer = await client.request('consumer:create', { roomId: 'room-b', peerId: 'bea', producerId, rtpCapabilities: b.rtpCapabilities });
+    const consumer = await client.request('consumer:create', {
+      roomId: 'room-b',
+      peerId: 'bea',
+      producerId,
+      rtpCapabilities: b.rtpCapabilities,
+    });
     expect(consumer).toMatchObject({ producerId, kind: 'audio' });
     await client.request('room:close', { roomId: 'room-a' });
     await client.request('room:close', { roomId: 'room-b' });
@@ -148,47 +198,98 @@ describe('SFU RPC', () => {
     const pat = { roomId, peerId: 'pat' };
     const quinn = { roomId, peerId: 'quinn' };
 
-    expect(await codeOf('transport:create', { ...pat, direction: 'send' })).toBe('INVALID_STATE'); // one per direction
-    expect(await codeOf('producer:create', {
-      ...pat, transportId: transports.pat!.recv, kind: 'video', rtpParameters: vp8Parameters(1), source: 'camera',
-    })).toBe('BAD_REQUEST'); // recv transports do not produce
-    expect(await codeOf('producer:create', {
-      ...pat, transportId: transports.pat!.send, kind: 'audio', rtpParameters: opusParameters(2), source: 'camera',
-    })).toBe('BAD_REQUEST'); // a camera is video
-    expect(await codeOf('producer:create', {
-      ...pat, transportId: transports.pat!.send, kind: 'video',
-      rtpParameters: { ...vp8Parameters(3), codecs: [{ mimeType: 'video/H265', payloadType: 96, clockRate: 90000 }] }, source: 'camera',
-    })).toBe('BAD_REQUEST'); // mediasoup's own validation, mapped
+    // One transport per direction.
+    await expectCode('INVALID_STATE', 'transport:create', { ...pat, direction: 'send' });
+    // A recv transport does not produce.
+    await expectCode('BAD_REQUEST', 'producer:create', {
+      ...pat,
+      transportId: transports.pat!.recv,
+      kind: 'video',
+      rtpParameters: vp8Parameters(1),
+      source: 'camera',
+    });
+    // A camera is video.
+    await expectCode('BAD_REQUEST', 'producer:create', {
+      ...pat,
+      transportId: transports.pat!.send,
+      kind: 'audio',
+      rtpParameters: opusParameters(2),
+      source: 'camera',
+    });
+    // mediasoup's own validation (an unsupported codec), mapped to a typed error.
+    await expectCode('BAD_REQUEST', 'producer:create', {
+      ...pat,
+      transportId: transports.pat!.send,
+      kind: 'video',
+      rtpParameters: { ...vp8Parameters(3), codecs: [{ mimeType: 'video/H265', payloadType: 96, clockRate: 90000 }] },
+      source: 'camera',
+    });
     const send = (source: 'camera' | 'mic' | 'screen', ssrc: number) =>
       client.request('producer:create', {
-        ...pat, transportId: transports.pat!.send, kind: source === 'mic' ? 'audio' : 'video', source,
+        ...pat,
+        transportId: transports.pat!.send,
+        kind: source === 'mic' ? 'audio' : 'video',
+        source,
         rtpParameters: source === 'mic' ? opusParameters(ssrc) : { ...vp8Parameters(ssrc), mid: String(ssrc) },
       });
     const camera = await send('camera', 10);
-    expect(await codeOf('producer:create', {
-      ...pat, transportId: transports.pat!.send, kind: 'video', rtpParameters: { ...vp8Parameters(11), mid: '11' }, source: 'camera',
-    })).toBe('INVALID_STATE'); // one producer per source
+    // One producer per source.
+    await expectCode('INVALID_STATE', 'producer:create', {
+      ...pat,
+      transportId: transports.pat!.send,
+      kind: 'video',
+      rtpParameters: { ...vp8Parameters(11), mid: '11' },
+      source: 'camera',
+    });
     await send('mic', 12);
     await send('screen', 13);
 
-    expect(await codeOf('consumer:create', { ...pat, producerId: camera.producerId, rtpCapabilities })).toBe('BAD_REQUEST'); // own
+    // Not its own producer, and not with capabilities that cannot receive it (canConsume).
+    await expectCode('BAD_REQUEST', 'consumer:create', { ...pat, producerId: camera.producerId, rtpCapabilities });
     const audioOnly = { codecs: rtpCapabilities.codecs?.filter((c) => c.kind === 'audio'), headerExtensions: [] };
-    expect(await codeOf('consumer:create', { ...quinn, producerId: camera.producerId, rtpCapabilities: audioOnly })).toBe('BAD_REQUEST');
-    const consumer = await client.request('consumer:create', { ...quinn, producerId: camera.producerId, rtpCapabilities });
+    await expectCode('BAD_REQUEST', 'consumer:create', {
+      ...quinn,
+      producerId: camera.producerId,
+      rtpCapabilities: audioOnly,
+    });
+    const consumer = await client.request('consumer:create', {
+      ...quinn,
+      producerId: camera.producerId,
+      rtpCapabilities,
+    });
     expect(consumer).toMatchObject({ kind: 'video', type: 'simple', producerPaused: false });
-    expect(await codeOf('consumer:set-layers', { ...quinn, consumerId: consumer.consumerId, spatialLayer: 1 })).toBe('BAD_REQUEST');
+    await expectCode('BAD_REQUEST', 'consumer:set-layers', {
+      ...quinn,
+      consumerId: consumer.consumerId,
+      spatialLayer: 1,
+    });
     await client.request('consumer:pause', { ...quinn, consumerId: consumer.consumerId });
     await client.request('consumer:resume', { ...quinn, consumerId: consumer.consumerId });
 
-    const dtlsParameters = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256' as const, value: 'AB:CD' }] };
+    const dtlsParameters = {
+      role: 'client' as const,
+      fingerprints: [{ algorithm: 'sha-256' as const, value: 'AB:CD' }],
+    };
     await client.request('transport:connect', { ...quinn, transportId: transports.quinn!.recv, dtlsParameters });
-    expect(await codeOf('transport:connect', { ...quinn, transportId: transports.quinn!.recv, dtlsParameters })).toBe('INVALID_STATE');
-    const { iceParameters } = await client.request('transport:restart-ice', { ...quinn, transportId: transports.quinn!.recv });
+    await expectCode('INVALID_STATE', 'transport:connect', {
+      ...quinn,
+      transportId: transports.quinn!.recv,
+      dtlsParameters,
+    });
+    const { iceParameters } = await client.request('transport:restart-ice', {
+      ...quinn,
+      transportId: transports.quinn!.recv,
+    });
     expect(iceParameters.usernameFragment).toEqual(expect.any(String));
 
     // forceTcp offers only TCP candidates; the default offers UDP and TCP.
     await client.request('peer:join', { roomId, peerId: 'tcp-only' });
-    const tcp = await client.request('transport:create', { roomId, peerId: 'tcp-only', direction: 'recv', forceTcp: true });
+    const tcp = await client.request('transport:create', {
+      roomId,
+      peerId: 'tcp-only',
+      direction: 'recv',
+      forceTcp: true,
+    });
     expect(tcp.iceCandidates.map((c) => c.protocol)).toEqual(['tcp']);
     const both = await client.request('transport:create', { roomId, peerId: 'tcp-only', direction: 'send' });
     expect(both.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
@@ -202,7 +303,7 @@ describe('SFU RPC', () => {
     off();
     expect(closed[0]).toEqual({ ...quinn, consumerId: consumer.consumerId, producerId: camera.producerId });
     await client.request('peer:leave', pat); // idempotent
-    expect(await codeOf('transport:create', { ...pat, direction: 'send' })).toBe('FORBIDDEN');
+    await expectCode('FORBIDDEN', 'transport:create', { ...pat, direction: 'send' });
     await client.request('room:close', { roomId });
     await client.request('room:close', { roomId }); // idempotent
   });
@@ -215,12 +316,20 @@ describe('SFU RPC', () => {
       client.request('transport:create', { roomId: 'race', peerId: 'r', direction: 'send' }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    // Concurrent opens and joins share one room and one placement.
+    // Concurrent joins share one placement, concurrent opens one room.
     const [one, two] = await Promise.all([
       client.request('peer:join', { roomId: 'race', peerId: 's' }),
       client.request('peer:join', { roomId: 'race', peerId: 's' }),
     ]);
     expect(one).toEqual(two);
+    const routers = () => node.pool.workers.reduce((n, w) => n + w.routers, 0);
+    const routersBefore = routers();
+    await Promise.all([
+      client.request('room:open', { roomId: 'race-2' }),
+      client.request('room:open', { roomId: 'race-2' }),
+    ]);
+    expect(routers()).toBe(routersBefore + 1);
     await client.request('room:close', { roomId: 'race' });
+    await client.request('room:close', { roomId: 'race-2' });
   });
 });

@@ -49,7 +49,9 @@ describe('SFU worker death', () => {
       { roomId: 'doomed', reason: 'worker-died' },
       { roomId: 'spanning', reason: 'worker-died' },
     ]);
-    await expect(client.request('peer:join', { roomId: 'doomed', peerId: 'a' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.request('peer:join', { roomId: 'doomed', peerId: 'a' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     // The room on the other worker never noticed.
     const t = await client.request('transport:create', { roomId: 'survivor', peerId: 'b', direction: 'recv' });
@@ -79,7 +81,9 @@ describe('SFU worker death', () => {
     process.kill(pid!, 'SIGKILL');
     // Whatever the timing, each answer is a ProtocolError (the room closing, or its worker gone).
     const answers = await Promise.allSettled(
-      Array.from({ length: 5 }, () => client.request('transport:create', { roomId: 'short-lived', peerId: 'z', direction: 'recv' })),
+      Array.from({ length: 5 }, () =>
+        client.request('transport:create', { roomId: 'short-lived', peerId: 'z', direction: 'recv' }),
+      ),
     );
     const refusals = answers.filter((a) => a.status === 'rejected').map((a) => a.reason as unknown);
     expect(refusals.length).toBeGreaterThanOrEqual(4); // one recv transport per peer, at most
@@ -87,7 +91,9 @@ describe('SFU worker death', () => {
       expect(err).toBeInstanceOf(ProtocolError);
       expect(['NOT_FOUND', 'INVALID_STATE']).toContain((err as ProtocolError).code);
     }
-    console.info(`worker-death: racing requests answered ${answers.map((a) => (a.status === 'fulfilled' ? 'ok' : (a.reason as ProtocolError).code)).join(', ')}`);
+    console.info(
+      `worker-death: racing requests answered ${answers.map((a) => (a.status === 'fulfilled' ? 'ok' : (a.reason as ProtocolError).code)).join(', ')}`,
+    );
     await until(() => !node.rooms.get('short-lived'), 'the room to close');
     await until(async () => (await client.request('node:stats', {})).workers.length === 2, 'replacement');
   });

@@ -26,16 +26,22 @@ describe('SFU node config', () => {
   it('needs an announced address when listening on a wildcard', () => {
     expect(() => parseSfuConfig({ ...secret, SFU_LISTEN_IP: '0.0.0.0' })).toThrow(/SFU_ANNOUNCED_IP/);
     expect(() => parseSfuConfig({ ...secret, SFU_LISTEN_IP: '::' })).toThrow(/SFU_ANNOUNCED_IP/);
-    expect(() => parseSfuConfig({ ...secret, SFU_LISTEN_IP: '0.0.0.0', SFU_ANNOUNCED_IP: '0.0.0.0' })).toThrow(/wildcard/);
-    expect(parseSfuConfig({ ...secret, SFU_LISTEN_IP: '0.0.0.0', SFU_ANNOUNCED_IP: '203.0.113.7' }).SFU_ANNOUNCED_IP).toBe('203.0.113.7');
+    expect(() => parseSfuConfig({ ...secret, SFU_LISTEN_IP: '0.0.0.0', SFU_ANNOUNCED_IP: '0.0.0.0' })).toThrow(
+      /wildcard/,
+    );
+    expect(
+      parseSfuConfig({ ...secret, SFU_LISTEN_IP: '0.0.0.0', SFU_ANNOUNCED_IP: '203.0.113.7' }).SFU_ANNOUNCED_IP,
+    ).toBe('203.0.113.7');
     expect(() => parseSfuConfig({ ...secret, SFU_ANNOUNCED_IP: 'meet.example.org' })).toThrow(/IPv4 or IPv6/);
   });
 
   it('checks the port range against the number of workers', () => {
-    expect(() => parseSfuConfig({ ...secret, SFU_RTC_MIN_PORT: '41000', SFU_RTC_MAX_PORT: '40000' })).toThrow(/SFU_RTC_MAX_PORT/);
-    expect(() => parseSfuConfig({ ...secret, SFU_WORKERS: '4', SFU_RTC_MIN_PORT: '40000', SFU_RTC_MAX_PORT: '40002' })).toThrow(
-      /one port per worker/,
+    expect(() => parseSfuConfig({ ...secret, SFU_RTC_MIN_PORT: '41000', SFU_RTC_MAX_PORT: '40000' })).toThrow(
+      /SFU_RTC_MAX_PORT/,
     );
+    expect(() =>
+      parseSfuConfig({ ...secret, SFU_WORKERS: '4', SFU_RTC_MIN_PORT: '40000', SFU_RTC_MAX_PORT: '40002' }),
+    ).toThrow(/one port per worker/);
     expect(() => parseSfuConfig({ ...secret, SFU_RTC_MIN_PORT: '80' })).toThrow(/SFU_RTC_MIN_PORT/);
     expect(parseSfuConfig({ ...secret, SFU_RPC_PORT: '0' }).SFU_RPC_PORT).toBe(0);
   });
