@@ -31,7 +31,10 @@ export interface TestServer extends Confab {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: { sfu?: { url: string; secret: string }[] } = {},
+): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-it-'));
   const dbFile = path.join(dir, 'confab.db');
   fs.copyFileSync(inject('templateDb'), dbFile);
@@ -48,7 +51,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const confab = await startConfab({ env: parsed, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const confab = await startConfab({ env: parsed, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), sfu: opts.sfu });
+  await Promise.all(confab.sfuClients.map((c) => c.waitConnected(10_000)));
   const sockets = new Set<TestSocket>();
   let counter = 0;
 

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessageView, RoomJoined, RoomSummary } from '@/lib/protocol';
+import type { SfuNode } from '@/sfu/node';
+import { ask, next, sleep, startTestServer, type TestServer, type TestSocket, type TestUser } from '../support/server';
+import { SFU_TEST_SECRET, startTestSfu } from '../support/sfu';
+
+let sfu: SfuNode;
+let server: TestServer;
+beforeAll(async () => {
+  sfu = await startTestSfu({ SFU_RTC_MIN_PORT: '46000', SFU_RTC_MAX_PORT: '46199' });
+  server = await startTestServer({}, { sfu: [{ url: sfu.url, secret: SFU_TEST_SECRET }] });
+});
+afterAll(async () => {
+  await server?.stop();
+  await sfu?.close();
+});
+
+let n = 0;
+async function user(name: string): Promise<[TestUser, TestSocket]> {
+  const u = await server.signUp(`${name}${++n}`);
+  return [u, await server.connect(u)];
+}
+
+async function createRoom(socket: TestSocket, name: string, password?: string): Promise<RoomSummary> {
+  const ack = await ask<{ room: RoomSummary }>(socket, 'room:create', password ? { name, password } : { name });
+  if (!ack.ok) throw new Error(ack.error.message);
+  return ack.data.room;
+}
+
+describe('rooms: membership, authorization, chat and records', () => {
+  it('a password room admits only with the right password; the host needs none', async () => {
+    const [, host] = await user('Host');
+    const [, guest] = await user('Guest');
+    const room = await createRoom(host, 'Secret plans', 'hunter2-hunter2');
+    expect(room).toMatchObject({ name: 'Secret plans', hasPassword: true, participants: 0 });
+    expect(room.slug).toMatch(/^secret-plans-[a-z0-9]{4}$/);
+
+    expect(await ask(host, 'room:join', { slug: room.slug })).toMatchObject({ ok: true });
+    expect(await ask(guest, 'room:join', { slug: room.slug })).toMatchObject({ ok: false, error: { code: 'WRONG_PASSWORD' } });
+    expect(await ask(guest, 'room:join', { slug: room.slug, password: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'WRONG_PASSWORD', message: 'That password is not right' },
+    });
+    const joined = await ask<RoomJoined>(guest, 'room:join', { slug: room.slug, password: 'hunter2-hunter2' });
+    expect(joined.ok).toBe(true);
+    if (joined.ok) {
+      expect(joined.data.participants).toHaveLength(2);
+      expect(joined.data.routerRtpCapabilities).toMatchObject({ codecs: expect.any(Array) });
+    }
+    expect(await ask(guest, 'room:join', { slug: 'no-such-room' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('media requests need membership, and ids must be your own', async () => {
+    const [, host] = await user('Host');
+    const [, guest] = await user('Guest');
+    const [, outsider] = await user('Outsider');
+    const room = await createRoom(host, 'Auth');
+    await ask(host, 'room:join', { slug: room.slug });
+    await ask(guest, 'room:join', { slug: room.slug });
+
+    expect(await ask(outsider, 'room:transport-create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const hostTransport = await ask<{ id: string }>(host, 'room:transport-create', { direction: 'send' });
+    expect(hostTransport.ok).toBe(true);
+    if (!hostTransport.ok) return;
+    const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] };
+    expect(await ask(guest, 'room:transport-connect', { transportId: hostTransport.data.id, dtlsParameters })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await ask(guest, 'room:consume', { producerId: 'no-such-producer', rtpCapabilities: {} })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await ask(guest, 'room:host-lock', { locked: true })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await ask(guest, 'room:host-end', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('a locked room refuses newcomers with a clear message, but not its host', async () => {
+    const [, host] = await user('Host');
+    const [, late] = await user('Late');
+    const room = await createRoom(host, 'Lockable');
+    await ask(host, 'room:join', { slug: room.slug });
+    expect(await ask(host, 'room:host-lock', { locked: true })).toEqual({ ok: true, data: {} });
+    expect(await ask(late, 'room:join', { slug: room.slug })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_LOCKED', message: 'The host has locked this room' },
+    });
+  });
+
+  it('chat is stored before the ack, once per clientId, bounded in length and rate', async () => {
+    const [, host] = await user('Host');
+    const [, guest] = await user('Guest');
+    const room = await createRoom(host, 'Chatty');
+    await ask(host, 'room:join', { slug: room.slug });
+    await ask(guest, 'room:join', { slug: room.slug });
+
+    const clientId = crypto.randomUUID();
+    const heard = next(host, 'room:chat');
+    const first = await ask<{ message: ChatMessageView }>(guest, 'chat:send', { clientId, text: 'hi all' });
+    expect(first.ok).toBe(true);
+    expect((await heard).message.text).toBe('hi all');
+    // A retry after a lost ack returns the same stored message: no duplicate.
+    const again = await ask<{ message: ChatMessageView }>(guest, 'chat:send', { clientId, text: 'hi all' });
+    expect(again.ok && first.ok && again.data.message.id === first.data.message.id).toBe(true);
+    expect(await server.db.chatMessage.count({ where: { clientId } })).toBe(1);
+
+    expect(await ask(guest, 'chat:send', { clientId: crypto.randomUUID(), text: 'x'.repeat(2001) })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ask(guest, 'chat:send', { clientId: crypto.randomUUID(), text: `m${i}` })),
+    );
+    expect(burst.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+
+    // History on join.
+    const [, late] = await user('Late');
+    const joined = await ask<RoomJoined>(late, 'room:join', { slug: room.slug });
+    expect(joined.ok && joined.data.chat.map((m) => m.text)).toContain('hi all');
+  });
+
+  it('presence shows "in a room", room members are busy for calls, and the meeting is recorded', async () => {
+    const [hostUser, host] = await user('Host');
+    const [guestUser, guest] = await user('Guest');
+    const [, caller] = await user('Caller');
+    const room = await createRoom(host, 'Recorded');
+    await ask(host, 'room:join', { slug: room.slug });
+    await ask(guest, 'room:join', { slug: room.slug });
+    expect(server.presence.status(guestUser.id)).toBe('in-room');
+    expect(await ask(caller, 'call:invite', { calleeId: guestUser.id })).toMatchObject({ ok: false, error: { code: 'BUSY' } });
+
+    const left = next(host, 'room:participant-left');
+    await ask(guest, 'room:leave', {});
+    expect(await left).toEqual({ userId: guestUser.id, reason: 'left' });
+    host.disconnect(); // the last one goes: the meeting ends
+    await sleep(300);
+    const sessions = await server.db.callSession.findMany({
+      where: { room: { slug: room.slug } },
+      include: { participations: true },
+    });
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ kind: 'ROOM', endReason: 'empty' });
+    const byUser = Object.fromEntries(sessions[0]!.participations.map((p) => [p.userId, p]));
+    expect(byUser[hostUser.id]).toMatchObject({ role: 'host', leaveReason: 'disconnected' });
+    expect(byUser[guestUser.id]).toMatchObject({ role: 'member', leaveReason: 'left' });
+  });
+
+  it('ending a room tells everyone and removes it from the lobby', async () => {
+    const [, host] = await user('Host');
+    const [, guest] = await user('Guest');
+    const room = await createRoom(host, 'Ending');
+    await ask(host, 'room:join', { slug: room.slug });
+    await ask(guest, 'room:join', { slug: room.slug });
+    const closed = next(guest, 'room:closed');
+    const removed = next(guest, 'rooms:removed');
+    expect(await ask(host, 'room:host-end', {})).toEqual({ ok: true, data: {} });
+    expect(await closed).toEqual({ reason: 'ended-by-host' });
+    expect(await removed).toEqual({ slug: room.slug });
+    expect(await ask(guest, 'room:join', { slug: room.slug })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+  });
+});
