@@ -162,3 +162,24 @@ describe('rooms: membership, authorization, chat and records', () => {
     expect(await ask(guest, 'room:join', { slug: room.slug })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
   });
 });
+
+describe('rooms: media server failures', () => {
+  it('a dead worker closes its rooms with a notice to every participant, and new rooms work', async () => {
+    const [, host] = await user('Host');
+    const [, guest] = await user('Guest');
+    const room = await createRoom(host, 'Fragile');
+    await ask(host, 'room:join', { slug: room.slug });
+    await ask(guest, 'room:join', { slug: room.slug });
+    const closedHost = next(host, 'room:closed', 10_000);
+    const closedGuest = next(guest, 'room:closed', 10_000);
+    const { workers } = await server.sfuClients[0]!.request('node:stats', {});
+    for (const w of workers) process.kill(w.pid, 'SIGKILL');
+    expect(await closedHost).toEqual({ reason: 'media-server-restarted' });
+    expect(await closedGuest).toEqual({ reason: 'media-server-restarted' });
+
+    // The node replaced its workers: the same room can be joined again.
+    await expect
+      .poll(async () => (await ask(host, 'room:join', { slug: room.slug })).ok, { timeout: 10_000, interval: 250 })
+      .toBe(true);
+  });
+});
