@@ -1,0 +1,47 @@
+/**
+ * Runs a fan-out rig over a list of viewer counts and judges each point against the capacity rule
+ * of the benchmark: packet loss < 0.5 % and every worker under 90 % of a core.
+ */
+import { workerBinPath } from '../../scripts/mediasoup-worker/ensure.mjs';
+import { repoRoot } from '../../lib/server/env';
+import { FanoutRig, type PointResult } from './rig';
+import type { Sink } from './sinks';
+
+export const LOSS_LIMIT_PCT = 0.5;
+export const CPU_LIMIT_PCT = 90;
+
+export interface JudgedPoint extends PointResult {
+  ok: boolean;
+}
+
+export const withinLimits = (p: PointResult) => p.lossPct < LOSS_LIMIT_PCT && Math.max(...p.cpuPct) < CPU_LIMIT_PCT;
+
+/** Largest viewer count such that it and every smaller measured point were within limits. */
+export function capacity(points: readonly JudgedPoint[]): number {
+  let best = 0;
+  for (const p of [...points].sort((a, b) => a.viewers - b.viewers)) {
+    if (!p.ok) break;
+    best = p.viewers;
+  }
+  return best;
+}
+
+export async function openRig(workers: 1 | 2, sink: Sink): Promise<FanoutRig> {
+  return FanoutRig.create({ workers, workerBin: workerBinPath(repoRoot) as string, sink });
+}
+
+export async function measureAt(rig: FanoutRig, viewers: number, seconds: number): Promise<JudgedPoint> {
+  await rig.growTo(viewers);
+  const point = await rig.measure(seconds);
+  return { ...point, ok: withinLimits(point) };
+}
+
+/** µs of worker CPU per RTP packet it sent, split into user and system time. */
+export function costPerPacket(p: PointResult) {
+  const cpu = p.cpuPct.reduce((a, b) => a + b, 0);
+  const sys = p.sysPct.reduce((a, b) => a + b, 0);
+  const us = (pct: number) => (p.outPps > 0 ? (pct / 100) * 1e6 / p.outPps : NaN);
+  return { totalUs: us(cpu), userUs: us(cpu - sys), sysUs: us(sys) };
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
