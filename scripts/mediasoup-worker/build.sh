@@ -7,6 +7,8 @@
 # downloads the subprojects (libuv, openssl, libsrtp3, ...) from GitHub/wrapdb. Neither is reachable
 # here. So: copy worker/ out of node_modules (which stays pristine), swap every subprojects/*.wrap for
 # our shim subprojects backed by Debian packages (deps.sh installs them), apply our patches, build.
+# libsrtp is the exception: Debian's package uses NSS crypto, slow per packet, so libsrtp.sh builds
+# Debian's libsrtp2 source with OpenSSL into the libsrtp3 shim, and the worker links it statically.
 # Takes ~7 min on 2 idle cores.
 #
 # Env: MS_WORKER_SKIP_IF_OK=1      skip the build if <output> exists and runs once we hold the lock
@@ -75,6 +77,10 @@ main() {
     patch -p1 --forward --silent -d "$src" <"$p"
   done
 
+  # libsrtp2 with OpenSSL crypto (~10 s; the Debian source is cached after the first download).
+  step "libsrtp2 (Debian source, OpenSSL backend)" \
+    bash "$here/libsrtp.sh" "$src/subprojects/libsrtp3/libsrtp2" "$WORK/libsrtp-build"
+
   # Same flags as mediasoup's tasks.py release build. --wrap-mode=nodownload: any attempt to fetch a
   # subproject fails at once instead of trying the network.
   step "meson setup" meson setup --buildtype release -Db_ndebug=true --wrap-mode=nodownload "$build" "$src"
@@ -82,6 +88,15 @@ main() {
   # so generate them first (tasks.py does the same).
   step "flatc (flatbuffers-generator)" meson compile -C "$build" flatbuffers-generator
   step "compile mediasoup-worker" meson compile -C "$build" -j "$(nproc)" mediasoup-worker
+
+  # What libsrtp.sh is for: SRTP on OpenSSL, linked in statically; neither Debian's libsrtp2.so
+  # nor NSS may sneak in (e.g. through a header/library search-path mix-up).
+  if ldd "$build/mediasoup-worker" | grep -E 'libsrtp2|libnss3|libnspr4'; then
+    echo "build.sh: mediasoup-worker links Debian's libsrtp2/NSS (see above), expected static OpenSSL libsrtp2" >&2
+    exit 1
+  fi
+  grep -aq 'AES-256 GCM using openssl' "$build/mediasoup-worker" ||
+    { echo "build.sh: libsrtp2's OpenSSL AES-GCM is not in mediasoup-worker" >&2; exit 1; }
 
   # Atomic install: a concurrent reader sees either the old binary or the complete new one.
   local tmp="$out_bin.tmp.$$"

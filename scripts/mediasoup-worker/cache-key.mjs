@@ -1,5 +1,5 @@
 // Cache key of the mediasoup worker binary: sha256 over the mediasoup version, the build recipe's
-// files (build.sh, deps.sh, shims/, patches/: sorted relative path + contents) and the machine
+// files (build.sh, deps.sh, libsrtp.sh, shims/, patches/: sorted relative path + contents) and the machine
 // architecture (`uname -m`). Any change to what goes into the binary gives a new key, hence a
 // rebuild; editing these helper scripts or a README does not.
 // Plain JS, no deps, Node 20 and 24.  CLI: node scripts/mediasoup-worker/cache-key.mjs [mediasoupDir]
@@ -33,7 +33,7 @@ function listFiles(dir, rel = '') {
 }
 
 /** What the binary is built from; everything else in this directory is tooling around it. */
-const BUILD_INPUTS = /^(build\.sh|deps\.sh|shims\/.*|patches\/.*)$/;
+const BUILD_INPUTS = /^(build\.sh|deps\.sh|libsrtp\.sh|shims\/.*|patches\/.*)$/;
 
 export function cacheKey(version) {
 	const h = crypto.createHash('sha256');

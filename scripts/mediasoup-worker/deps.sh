@@ -5,8 +5,10 @@ set -euo pipefail
 
 # Libraries that stand in for mediasoup's GitHub/wrapdb subprojects (see shims/subprojects/*/meson.build),
 # the compiler toolchain, and ffmpeg (smoke test and integration tests feed it RTP).
-PKGS=(build-essential ninja-build pkg-config patch
-  libssl-dev libuv1-dev libsrtp2-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev
+# libsrtp is built from Debian's source package by libsrtp.sh (OpenSSL crypto instead of the package's
+# NSS): dpkg-dev + xz-utils unpack it, debian-archive-keyring verifies its apt download; no libsrtp2-dev.
+PKGS=(build-essential ninja-build pkg-config patch dpkg-dev xz-utils debian-archive-keyring
+  libssl-dev libuv1-dev libabsl-dev flatbuffers-compiler libflatbuffers-dev
   ffmpeg)
 # mediasoup's meson.build needs meson >= 1.1; bookworm ships 1.0.1, bookworm-backports has 1.7.
 MESON_MIN=1.1

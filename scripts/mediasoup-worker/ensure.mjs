@@ -23,7 +23,7 @@ export function workerBinPath(repoRoot, mediasoupDir) {
 // Liveness probe: run the binary without MEDIASOUP_VERSION. A real worker refuses to start and exits
 // with mediasoup's dedicated code 41 ("you don't seem to be my real father!") in a few ms. That proves
 // more than existence + exec bit: the file is a loadable ELF and every shared library it links
-// (Debian's libuv, libssl, libsrtp2, ...) still resolves; a missing one gives 127 from the loader.
+// (Debian's libuv, libssl, libabsl, ...) still resolves; a missing one gives 127 from the loader.
 export function workerRuns(bin) {
 	if (!fs.existsSync(bin)) return false;
 	const r = spawnSync(bin, [], { env: {}, stdio: 'ignore', timeout: 10_000 });

@@ -1,6 +1,7 @@
 /*
  * Confab shim: the subset of the libsrtp 3 API (versatica/libsrtp v3.0.0-beta) that mediasoup-worker
- * 3.27.x calls, implemented on Debian's libsrtp2 (2.5). C++ only: mediasoup includes <srtp.h> from
+ * 3.27.x calls, implemented on libsrtp2 2.5 (Debian's source, built with OpenSSL crypto by
+ * ../../libsrtp.sh). C++ only: mediasoup includes <srtp.h> from
  * C++ sources (DepLibSRTP.hpp, SrtpSession.hpp), so the libsrtp 3 signatures are C++ overloads of the
  * libsrtp2 C functions, which keep their C linkage and symbol names.
  *
@@ -152,6 +153,17 @@ inline srtp_err_status_t srtp_policy_add_key(
 	return srtp_err_status_ok;
 }
 
+/*
+ * Replay semantics are libsrtp2's own, deliberately not changed here: srtp_protect() runs the
+ * sender-side replay database too. With allow_repeat_tx (mediasoup sets it, for NACK
+ * retransmissions without RTX) an index already sent *within* the window is accepted again
+ * (srtp_err_status_replay_fail is waived), but an index older than the window (1024, set below) is
+ * still refused with srtp_err_status_replay_old ("index too old"), since libsrtp cannot know whether
+ * it was used: encrypting a different packet under a used index reuses the AES-CM keystream / GCM
+ * nonce. Do not bypass it here. The "index too old" warnings seen in Confab came from mediasoup's
+ * BWE probe stream (SSRC 1234) jumping back in seq: fixed at the source by
+ * patches/0002-ProbationGenerator-per-generator-seq.patch.
+ */
 inline srtp_err_status_t srtp_policy_set_allow_repeat_tx(srtp_policy_t policy, bool allow)
 {
 	if (!policy)
