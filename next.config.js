@@ -8,6 +8,8 @@ const nextConfig = {
   // `npm test` type-checks the whole project (tests included) with tsc; `npm start` should not
   // fail to serve because of a type error in a test file, and the build stays faster.
   typescript: { ignoreBuildErrors: true },
+  // forbidden() (app/forbidden.tsx): /admin answers non-admins with a real HTTP 403 page.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The test half of `npm test` (after scripts/setup.mjs): type-check, unit + integration tests
- * (vitest), then end-to-end tests in Debian's Chromium (Playwright). Stops at the first failing layer.
+ * (vitest), end-to-end tests in Debian's Chromium (Playwright), then every benchmark at a smoke
+ * size (bench/run.ts --smoke). Stops at the first failing layer.
  * Extra arguments go to Playwright, e.g. `npm test -- --grep decline`.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,8 @@ const layers = [
   ['types', bin('tsc'), ['--noEmit', '-p', '.']],
   ['unit + integration', bin('vitest'), ['run']],
   ['end-to-end', bin('playwright'), ['test', ...process.argv.slice(2)]],
+  // Every benchmark at a tiny size, so none of them rots; results go to bench/out/, never docs/.
+  ['bench smoke', bin('node'), ['--import', 'tsx', 'bench/run.ts', '--smoke']],
 ];
 
 for (const [name, cmd, args] of layers) {

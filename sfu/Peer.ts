@@ -72,6 +72,15 @@ export class Peer {
     return run;
   }
 
+  /** This peer's live transports, producers and consumers, as a snapshot (for stats). */
+  media() {
+    return {
+      transports: [...this.transports.values()],
+      producers: [...this.producers.values()],
+      consumers: [...this.consumers.values()],
+    };
+  }
+
   owns(kind: OwnedKind, id: string): boolean {
     return this.collection(kind).has(id);
   }

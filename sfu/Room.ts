@@ -129,6 +129,11 @@ export class Room {
     return member;
   }
 
+  /** Every joined peer and its worker (a snapshot, for stats). */
+  memberList(): Member[] {
+    return [...this.members.values()];
+  }
+
   /** Closes the peer's transports (and so its producers: their consumers elsewhere close too). */
   leave(peerId: string): void {
     const member = this.members.get(peerId);

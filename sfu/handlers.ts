@@ -10,6 +10,7 @@ import type { SfuMethod, SfuResponse } from '../lib/protocol/sfuRpc';
 import { mediasoupCall } from './errors';
 import type { Member, Room } from './Room';
 import type { Rooms } from './Rooms';
+import { peerStats } from './stats';
 import type { SfuParsedRequest } from './types';
 import type { WorkerPool } from './workers';
 
@@ -133,5 +134,9 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
       }),
 
     'node:stats': async () => ({ workers: await pool.stats(), rooms: rooms.size }),
+
+    'room:stats': async ({ roomId }) => ({
+      peers: await Promise.all(rooms.require(roomId).memberList().map(peerStats)),
+    }),
   };
 }

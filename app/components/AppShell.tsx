@@ -40,6 +40,11 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         <span className={`conn conn-${status}`} data-testid="connection-status" title={message ?? undefined}>
           {statusText[status]}
         </span>
+        {user.role === 'admin' && (
+          <Link href="/admin" className="nav-link" data-testid="admin-link">
+            Admin
+          </Link>
+        )}
         <span className="spacer" />
         <span className="whoami" data-testid="whoami">
           {user.name}

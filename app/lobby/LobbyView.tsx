@@ -1,7 +1,8 @@
 'use client';
-import type { PresenceStatus, PresenceUser } from '@/lib/protocol';
+import type { LobbyNotice, PresenceStatus, PresenceUser } from '@/lib/protocol';
 import { useCall } from '@/lib/client/hooks/useCall';
 import { usePresence } from '@/lib/client/hooks/usePresence';
+import { RoomClosedBanner } from './RoomClosedBanner';
 import { RoomsPanel } from './RoomsPanel';
 
 const statusLabel: Record<PresenceStatus, string> = {
@@ -11,13 +12,14 @@ const statusLabel: Record<PresenceStatus, string> = {
   'in-room': 'In a room',
 };
 
-export function LobbyView() {
+export function LobbyView({ notice }: { notice: LobbyNotice | null }) {
   const presence = usePresence();
   const { state, call } = useCall();
   const idle = state.phase === 'idle' || state.phase === 'ended';
 
   return (
     <main className="page lobby-sections">
+      {notice && <RoomClosedBanner notice={notice} />}
       <section className="panel">
         <div className="panel-head">
           <h1>Who is online</h1>

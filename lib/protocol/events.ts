@@ -3,10 +3,11 @@
  * Every client→server event takes (payload, ack); the ack result types are listed in InboundResults.
  */
 import type { AckCallback } from './ack';
+import type { AdminSnapshot } from './admin';
 import type { CallEndReason, CallInfo, CallSignal, MediaState, PeerLinkNotice } from './call';
 import type { ProtocolErrorBody } from './errors';
 import type { IceServer } from './ice';
-import type { PresenceSnapshot, PresenceStatus, PresenceUser } from './presence';
+import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
   RoomClosedReason,
@@ -32,6 +33,7 @@ export interface InboundResults {
   'call:resume': { call: CallInfo; peerMedia: MediaState | null };
   'call:signal': Empty;
   'call:media': Empty;
+  'call:stats': Empty;
   'room:list': { rooms: RoomSummary[] };
   'room:create': { room: RoomSummary };
   'room:join': RoomJoined;
@@ -53,6 +55,14 @@ export interface InboundResults {
   'room:host-remove': Empty;
   'room:host-lock': Empty;
   'room:host-end': Empty;
+  /** The current snapshot at once; then `admin:snapshot` pushes every ADMIN_SNAPSHOT_INTERVAL_MS. */
+  'admin:subscribe': { snapshot: AdminSnapshot };
+  'admin:unsubscribe': Empty;
+  'admin:end-room': Empty;
+  'admin:remove-participant': Empty;
+  'admin:end-call': Empty;
+  'admin:set-disabled': Empty;
+  'admin:set-role': Empty;
 }
 
 export type ClientToServerEvents = {
@@ -60,9 +70,8 @@ export type ClientToServerEvents = {
 };
 
 export interface ServerToClientEvents {
-  'presence:joined': (user: PresenceUser) => void;
-  'presence:left': (msg: { userId: string }) => void;
-  'presence:status': (msg: { userId: string; status: PresenceStatus }) => void;
+  /** Lobby changes, in order, batched (lib/server/realtime/presenceBatcher.ts); a socket also gets its own. */
+  'presence:diffs': (diffs: PresenceDiff[]) => void;
   'call:incoming': (msg: { call: CallInfo }) => void;
   'call:accepted': (msg: { call: CallInfo }) => void;
   'call:ended': (msg: { callId: string; reason: CallEndReason }) => void;
@@ -84,6 +93,10 @@ export interface ServerToClientEvents {
   /** The host muted your microphone (your mic producer is already paused on the server). */
   'room:muted-by-host': (msg: { producerId: string; by: string }) => void;
   'room:closed': (msg: { reason: RoomClosedReason }) => void;
+  /** Pushed to subscribed admins while they stay admins. */
+  'admin:snapshot': (msg: AdminSnapshot) => void;
+  /** You are no longer an admin (demoted or disabled): pushes stop and admin events are refused. */
+  'admin:revoked': (msg: { reason: string }) => void;
   /** For events sent without an ack callback, errors arrive here instead. */
   'protocol:error': (msg: { event: string; error: ProtocolErrorBody }) => void;
   /** The server is about to drop this socket (account disabled, signed out elsewhere…). */

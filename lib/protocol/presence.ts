@@ -13,3 +13,9 @@ export interface PresenceSnapshot {
   /** Everyone else online, sorted by name. */
   users: PresenceUser[];
 }
+
+/** One change to the lobby list. Changes are sent in order, several per message (`presence:diffs`). */
+export type PresenceDiff =
+  | { type: 'joined'; user: PresenceUser }
+  | { type: 'left'; userId: string }
+  | { type: 'status'; userId: string; status: PresenceStatus };

@@ -54,6 +54,7 @@ export const roomClosedReasons = [
   'ended-by-host',
   'ended-by-admin',
   'removed-by-host',
+  'removed-by-admin',
   'joined-elsewhere',
   'media-server-restarted',
 ] as const;
@@ -63,9 +64,14 @@ export const roomClosedText: Record<RoomClosedReason, string> = {
   'ended-by-host': 'The host ended the meeting',
   'ended-by-admin': 'The meeting was ended by an admin',
   'removed-by-host': 'The host removed you from the meeting',
+  'removed-by-admin': 'An admin removed you from the meeting',
   'joined-elsewhere': 'You joined this meeting from another tab',
   'media-server-restarted': 'The media server restarted. Rejoin to continue',
 };
+
+/** Reasons after which the meeting is over for this user: the page sends them back to the lobby. */
+export const backToLobbyReasons = ['ended-by-host', 'ended-by-admin', 'removed-by-host', 'removed-by-admin'] as const;
+export type BackToLobbyReason = (typeof backToLobbyReasons)[number];
 
 export const CHAT_MAX_CHARS = 2000;
 export const ROOM_NAME_MAX = 60;

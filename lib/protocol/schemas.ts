@@ -48,6 +48,28 @@ const mediaId = z
   .regex(/^[A-Za-z0-9_:.-]+$/, 'must be an id');
 const roomPassword = z.string().min(1).max(128);
 
+/** A finite, non-negative measurement, capped far above anything real (100 Gbit/s, 10 min). */
+const measure = (max: number) => z.number().finite().min(0).max(max);
+
+/**
+ * What one browser of a 1:1 call measured over the last interval (getStats() deltas). Null where
+ * it had nothing to measure yet (e.g. no RTT before the first STUN round trip).
+ */
+export const callStatsSummary = z.strictObject({
+  /** Media sent / received, bits per second. */
+  outBitrate: measure(1e11),
+  inBitrate: measure(1e11),
+  /** Inbound packets lost over the interval, percent. */
+  packetLossPct: measure(100).nullable(),
+  rttMs: measure(600_000).nullable(),
+  jitterMs: measure(600_000).nullable(),
+  /** Decoded inbound video, if any. */
+  video: z.strictObject({ width: measure(16_384), height: measure(16_384), fps: measure(1000) }).nullable(),
+  /** Type of the local candidate in use: 'relay' means the call goes through TURN. */
+  candidateType: z.enum(['host', 'srflx', 'prflx', 'relay']).nullable(),
+});
+export type CallStatsSummary = z.output<typeof callStatsSummary>;
+
 /** Inbound events: schema + maximum serialized payload size in bytes. */
 export const inboundSpecs = {
   'presence:snapshot': { schema: empty, maxBytes: 64 },
@@ -69,6 +91,7 @@ export const inboundSpecs = {
     schema: z.strictObject({ callId, audio: z.boolean(), video: z.boolean() }),
     maxBytes: 256,
   },
+  'call:stats': { schema: z.strictObject({ callId, stats: callStatsSummary }), maxBytes: 1024 },
   'room:list': { schema: empty, maxBytes: 64 },
   'room:create': {
     schema: z.strictObject({
@@ -118,7 +141,31 @@ export const inboundSpecs = {
   'room:host-remove': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
   'room:host-lock': { schema: z.strictObject({ locked: z.boolean() }), maxBytes: 64 },
   'room:host-end': { schema: empty, maxBytes: 64 },
+
+  // Admin dashboard: every one of these is refused with FORBIDDEN unless the sender is an admin now.
+  'admin:subscribe': { schema: empty, maxBytes: 64 },
+  'admin:unsubscribe': { schema: empty, maxBytes: 64 },
+  'admin:end-room': { schema: z.strictObject({ roomId: id }), maxBytes: 256 },
+  'admin:remove-participant': { schema: z.strictObject({ roomId: id, userId: id }), maxBytes: 256 },
+  'admin:end-call': { schema: z.strictObject({ callId }), maxBytes: 256 },
+  'admin:set-disabled': {
+    schema: z.strictObject({ userId: id, disabled: z.boolean(), reason: z.string().trim().max(200).optional() }),
+    maxBytes: 1024,
+  },
+  'admin:set-role': { schema: z.strictObject({ userId: id, role: z.enum(['user', 'admin']) }), maxBytes: 256 },
 } as const;
+
+/** The admin-only events (the dispatcher-level contract the integration tests walk through). */
+export const adminEvents = [
+  'admin:subscribe',
+  'admin:unsubscribe',
+  'admin:end-room',
+  'admin:remove-participant',
+  'admin:end-call',
+  'admin:set-disabled',
+  'admin:set-role',
+] as const satisfies readonly (keyof typeof inboundSpecs)[];
+export type AdminEvent = (typeof adminEvents)[number];
 
 export type InboundEvent = keyof typeof inboundSpecs;
 export type InboundPayload<E extends InboundEvent> = z.output<(typeof inboundSpecs)[E]['schema']>;

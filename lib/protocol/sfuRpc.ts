@@ -58,6 +58,58 @@ export const workerStats = z.strictObject({
   transports: z.number().int(),
 });
 
+const bitrate = z.number().min(0);
+/** RTCP fraction lost (0–255) as a percentage. */
+const lossPct = z.number().min(0).max(100);
+const score = z.number().int().min(0).max(10);
+
+/** One peer's media on the node: what `room:stats` reports (mediasoup getStats(), summarised). */
+export const peerStats = z.strictObject({
+  peerId: id,
+  workerPid: z.number().int(),
+  transports: z.array(
+    z.strictObject({
+      transportId: id,
+      direction: z.enum(['send', 'recv']),
+      /** Everything on the wire (RTP, RTX, probation, RTCP), bits per second. */
+      recvBitrate: bitrate,
+      sendBitrate: bitrate,
+      /** The node's bandwidth estimate towards the browser (recv transports carry what it sends). */
+      availableOutgoingBitrate: bitrate.nullable(),
+    }),
+  ),
+  producers: z.array(
+    z.strictObject({
+      producerId: id,
+      kind: mediaKind,
+      source: producerSource,
+      paused: z.boolean(),
+      /** 0–10, mediasoup's quality score of the incoming stream (the best simulcast layer). */
+      score,
+      /** Sum over its RTP streams (simulcast layers). */
+      bitrate,
+      /** Loss the node measured on what the browser sends. */
+      lossPct,
+      jitterMs: z.number().min(0),
+      rttMs: z.number().min(0).nullable(),
+    }),
+  ),
+  consumers: z.array(
+    z.strictObject({
+      consumerId: id,
+      producerId: id,
+      kind: mediaKind,
+      paused: z.boolean(),
+      score,
+      bitrate,
+      /** Loss the browser reported (RTCP receiver reports) on what the node sends it. */
+      lossPct,
+      rttMs: z.number().min(0).nullable(),
+    }),
+  ),
+});
+export type PeerStats = z.infer<typeof peerStats>;
+
 /** Every request: its payload schema and its response schema. */
 export const sfuRpcSpecs = {
   /** Create the room's first router if needed; idempotent. */
@@ -107,6 +159,8 @@ export const sfuRpcSpecs = {
     res: empty,
   },
   'node:stats': { req: empty, res: z.strictObject({ workers: z.array(workerStats), rooms: z.number().int() }) },
+  /** Media stats of every peer of a room, for the admin dashboard (one getStats() per object). */
+  'room:stats': { req: z.strictObject({ roomId: id }), res: z.strictObject({ peers: z.array(peerStats) }) },
 } as const;
 
 export type SfuMethod = keyof typeof sfuRpcSpecs;

@@ -7,6 +7,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
 import { Server } from 'socket.io';
+import { createAdmin, type Admin } from './admin';
+import { serveMetrics } from './admin/metricsRoute';
 import { CLIENT_IP_HEADER, createAuth, type Auth } from './auth';
 import { CallRecords, closeStaleSessions } from './calls/callRecords';
 import { CallRegistry } from './calls/CallRegistry';
@@ -50,6 +52,7 @@ export interface Confab {
   records: CallRecords;
   rooms: RoomRegistry;
   sfuClients: SfuNodeClient[];
+  admin: Admin;
   close(): Promise<void>;
 }
 
@@ -72,11 +75,18 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || 'unknown';
     const url = req.url ?? '/';
     if (url.startsWith('/api/auth/sign-out')) return void signOut(req, res);
+    // better-auth's own admin endpoints (ban, set role, impersonate…) would bypass the audit log:
+    // admins act through the dashboard's socket actions instead.
+    if (url.startsWith('/api/auth/admin/')) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ code: 'FORBIDDEN', message: 'Use the Confab admin dashboard' }));
+    }
     if (url.startsWith('/api/auth/')) return void authHandler(req, res);
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ ok: true }));
     }
+    if (url === '/metrics' || url.startsWith('/metrics?')) return void serveMetrics(req, res, admin.metrics, env.METRICS_TOKEN);
     if (nextHandler) return void nextHandler(req, res);
     res.writeHead(404).end();
   });
@@ -106,7 +116,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   }
   authenticateSockets(io, auth, [publicUrl(env), ...env.TRUSTED_ORIGINS], log);
 
-  const presence = new Presence(io, env.PRESENCE_LINGER_MS);
+  const presence = new Presence(io, env.PRESENCE_LINGER_MS, env.PRESENCE_BATCH_MS);
   const records = new CallRecords(db, log);
   const calls = new CallRegistry(
     io,
@@ -124,16 +134,20 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     });
   }
 
+  const admin = createAdmin({ io, db, presence, calls, rooms, nodes: sfuClients, log });
+
   const handlers: Handlers = {
     'presence:snapshot': (_payload, socket) => presence.snapshot(socket.data.user),
     'ice:config': (_payload, socket) => ({ iceServers: iceServersFor(socket.data.user.id, env) }),
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),
+    ...admin.handlers,
   };
   io.on('connection', (socket) => {
     presence.connect(socket);
-    bindHandlers(socket, handlers, log);
+    bindHandlers(socket, handlers, log, admin.metrics.observer);
     socket.on('disconnect', () => {
+      admin.monitor.disconnected(socket);
       calls.disconnected(socket);
       void rooms.leave(socket, 'disconnected').catch((err: unknown) => log.error({ err }, 'room leave failed'));
       presence.disconnect(socket);
@@ -160,7 +174,9 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     records,
     rooms,
     sfuClients,
+    admin,
     async close() {
+      admin.close();
       calls.shutdown();
       await rooms.shutdown();
       for (const client of sfuClients) client.close();

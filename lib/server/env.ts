@@ -44,6 +44,8 @@ export const envSchema = z
     CALL_RECONNECT_GRACE_MS: ms(10_000),
     /** How long a user stays "online" after their last tab closed (hides page reloads). */
     PRESENCE_LINGER_MS: ms(2_000),
+    /** Lobby changes that follow one another within this window go out as one message (0: batching off). */
+    PRESENCE_BATCH_MS: ms(100),
     SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
     SIGNIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(60),
     /** Account creations per client address per minute. */
@@ -53,6 +55,11 @@ export const envSchema = z
     SFU_URLS: csv,
     /** Shared secret of the remote SFU nodes (their SFU_SECRET). */
     SFU_SECRET: z.string().min(16).optional(),
+    /**
+     * Bearer token for GET /metrics. Unset: /metrics answers only requests from this machine
+     * (loopback, no proxy headers).
+     */
+    METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((e) => e.SFU_URLS.length === 0 || e.SFU_SECRET, {

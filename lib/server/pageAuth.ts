@@ -1,6 +1,6 @@
 /** Session checks for Next.js server components (pages). Uses the process's one auth instance. */
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { forbidden, redirect } from 'next/navigation';
 import { services } from './services';
 
 export interface PageUser {
@@ -21,5 +21,12 @@ export async function currentUser(): Promise<PageUser | null> {
 export async function requireUser(returnTo: string): Promise<PageUser> {
   const user = await currentUser();
   if (!user) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** Admin pages: no session → /login; signed in but not an admin (now: the role is read per request) → 403. */
+export async function requireAdmin(returnTo: string): Promise<PageUser> {
+  const user = await requireUser(returnTo);
+  if (user.role !== 'admin') forbidden();
   return user;
 }

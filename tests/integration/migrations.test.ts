@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDeploy, paths, schemaDiff } from '../../scripts/prisma.mjs';
 import { startPostgres, type TestPostgres } from '../support/postgres';
 
-const TABLES = ['CallSession', 'account', 'participation', 'rateLimit', 'session', 'user', 'verification'];
+const TABLES = ['AuditLog', 'CallSession', 'account', 'participation', 'rateLimit', 'session', 'user', 'verification'];
 
 /** Migration directory names (those with a migration.sql), oldest first. */
 function migrationNames(dir: string): string[] {

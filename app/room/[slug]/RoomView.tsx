@@ -1,6 +1,8 @@
 'use client';
 import Link from 'next/link';
-import { roomClosedText } from '@/lib/protocol';
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { isBackToLobbyReason, lobbyNoticeHref, roomClosedText } from '@/lib/protocol';
 import { useRoom } from '@/lib/client/hooks/useRoom';
 import { InRoom } from './InRoom';
 import { PreJoin } from './PreJoin';
@@ -15,14 +17,23 @@ export interface RoomMeta {
 
 export function RoomView({ slug, me, room }: { slug: string; me: { id: string; name: string }; room: RoomMeta }) {
   const r = useRoom(slug, me.name);
+  const router = useRouter();
+  const closedReason = r.state.phase === 'closed' ? r.state.closedReason : null;
+  const backToLobby = !!closedReason && isBackToLobbyReason(closedReason);
+
+  // The meeting is over for us (ended, or we were removed): the lobby shows why, as a banner.
+  useEffect(() => {
+    if (closedReason && isBackToLobbyReason(closedReason)) router.replace(lobbyNoticeHref(closedReason, room.name));
+  }, [closedReason, room.name, router]);
 
   if (room.ended && r.state.phase === 'idle') {
     return <Notice title="This meeting has ended" text={`${room.name} was ended by its host.`} />;
   }
-  if (r.state.phase === 'closed' && r.state.closedReason) {
+  if (backToLobby) return <Notice title={roomClosedText[closedReason]} text="Returning to the lobby…" />;
+  if (closedReason) {
     return (
-      <Notice title={roomClosedText[r.state.closedReason]} text={room.name} testId="room-closed">
-        {r.state.closedReason === 'media-server-restarted' && (
+      <Notice title={roomClosedText[closedReason]} text={room.name} testId="room-closed">
+        {closedReason === 'media-server-restarted' && (
           <button type="button" className="button primary" onClick={() => window.location.reload()}>
             Rejoin
           </button>
@@ -31,10 +42,22 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
     );
   }
   if (r.state.phase === 'joined') return <InRoom room={r} me={me} />;
-  return <PreJoin meta={room} joining={r.state.phase === 'joining'} error={r.state.error} onJoin={(o) => void r.join(o)} />;
+  return (
+    <PreJoin meta={room} joining={r.state.phase === 'joining'} error={r.state.error} onJoin={(o) => void r.join(o)} />
+  );
 }
 
-function Notice({ title, text, testId, children }: { title: string; text: string; testId?: string; children?: React.ReactNode }) {
+function Notice({
+  title,
+  text,
+  testId,
+  children,
+}: {
+  title: string;
+  text: string;
+  testId?: string;
+  children?: React.ReactNode;
+}) {
   return (
     <main className="centered">
       <div className="card" data-testid={testId}>

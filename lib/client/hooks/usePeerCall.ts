@@ -5,10 +5,11 @@
  * reconnects, and exposes mic/camera toggles. Tear-down happens on unmount.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CallInfo, MediaState } from '../../protocol';
+import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState } from '../../protocol';
 import { acquireMedia, stopStream, type MediaProblem } from '../media';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
 import { signalInbox } from '../p2p/signalInbox';
+import { readStats, summarize, type RtcStat, type StatsReading } from '../p2p/statsSummary';
 import { getSocket, request } from '../socket';
 
 export type MediaGate = 'acquiring' | 'blocked' | 'ready';
@@ -161,6 +162,27 @@ export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () =
       socket.off('connect', onReconnect);
     };
   }, [callId]);
+
+  // 4. A getStats() summary for the admin dashboard every few seconds while media flows.
+  useEffect(() => {
+    if (!callId || linkState !== 'connected') return;
+    let previous: StatsReading | null = null;
+    const report = async () => {
+      const pc = linkRef.current?.pc;
+      if (!pc || pc.connectionState === 'closed') return;
+      try {
+        const reading = readStats([...(await pc.getStats()).values()] as RtcStat[], Date.now());
+        const stats = previous && summarize(previous, reading);
+        previous = reading;
+        if (stats) await request('call:stats', { callId, stats });
+      } catch {
+        // Best effort: a report lost to a closing connection or a busy server is simply skipped.
+      }
+    };
+    void report(); // the baseline, so the first summary arrives one interval from now
+    const timer = setInterval(() => void report(), CALL_STATS_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [callId, linkState]);
 
   const announce = useCallback(
     (audio: boolean, video: boolean) => {

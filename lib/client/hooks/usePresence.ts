@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { PresenceStatus, PresenceUser } from '../../protocol';
+import type { PresenceDiff, PresenceUser } from '../../protocol';
 import { getSocket, request } from '../socket';
 
 export interface PresenceView {
@@ -14,8 +14,9 @@ export interface PresenceView {
 const byName = (a: PresenceUser, b: PresenceUser) => a.name.localeCompare(b.name);
 
 /**
- * The lobby list: a snapshot on every (re)connect, then joined/left/status diffs. Diffs that arrive
- * while the snapshot is in flight are replayed on top of it, so none is lost.
+ * The lobby list: a snapshot on every (re)connect, then batches of joined/left/status diffs, each
+ * batch applied in order and rendered once. Diffs that arrive while the snapshot is in flight are
+ * replayed on top of it, so none is lost.
  */
 export function usePresence(): PresenceView {
   const [view, setView] = useState<PresenceView>({ loading: true, error: null, me: null, users: [] });
@@ -51,36 +52,38 @@ export function usePresence(): PresenceView {
       }
     };
 
-    const onJoined = (user: PresenceUser) =>
+    const onDiffs = (diffs: PresenceDiff[]) =>
       apply((u, m) => {
-        if (user.id !== m?.id) u.set(user.id, user);
+        for (const diff of diffs) m = applyDiff(u, m, diff);
         return m;
-      });
-    const onLeft = ({ userId }: { userId: string }) =>
-      apply((u, m) => {
-        u.delete(userId);
-        return m;
-      });
-    const onStatus = ({ userId, status }: { userId: string; status: PresenceStatus }) =>
-      apply((u, m) => {
-        const user = u.get(userId);
-        if (user) u.set(userId, { ...user, status });
-        return m && m.id === userId ? { ...m, status } : m;
       });
 
-    socket.on('presence:joined', onJoined);
-    socket.on('presence:left', onLeft);
-    socket.on('presence:status', onStatus);
+    socket.on('presence:diffs', onDiffs);
     socket.on('connect', load);
     if (socket.connected) void load();
     return () => {
       disposed = true;
-      socket.off('presence:joined', onJoined);
-      socket.off('presence:left', onLeft);
-      socket.off('presence:status', onStatus);
+      socket.off('presence:diffs', onDiffs);
       socket.off('connect', load);
     };
   }, []);
 
   return view;
+}
+
+/** One diff onto the list (mutated) and my own entry (returned). My own `joined` is not listed. */
+function applyDiff(users: Map<string, PresenceUser>, me: PresenceUser | null, diff: PresenceDiff): PresenceUser | null {
+  switch (diff.type) {
+    case 'joined':
+      if (diff.user.id !== me?.id) users.set(diff.user.id, diff.user);
+      return me;
+    case 'left':
+      users.delete(diff.userId);
+      return me;
+    case 'status': {
+      const user = users.get(diff.userId);
+      if (user) users.set(diff.userId, { ...user, status: diff.status });
+      return me && me.id === diff.userId ? { ...me, status: diff.status } : me;
+    }
+  }
 }

@@ -8,6 +8,7 @@
  * `failed` gets exactly one ICE restart, and if that fails too the link reports `failed`.
  */
 import type { CallSignal, IceCandidateInit } from '../../protocol';
+import { withVideoStartBitrate } from './startBitrate';
 
 export type LinkState = RTCPeerConnectionState;
 
@@ -89,7 +90,11 @@ export class PeerLink {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      this.sendLocalDescription();
+      // Only an offer belongs to this path. If the peer's offer was applied meanwhile (the polite side
+      // rolled ours back), localDescription is now our answer, which handle() sends itself: sending
+      // it here too would deliver a duplicate answer that the peer rejects in 'stable', or worse,
+      // applies to its next negotiation.
+      if (this.pc.localDescription?.type === 'offer') this.sendLocalDescription();
     } catch (err) {
       this.opts.onError?.(err);
     } finally {
@@ -108,7 +113,8 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       this.settingRemoteAnswer = description.type === 'answer';
       try {
-        await this.pc.setRemoteDescription(description); // the polite side rolls back implicitly
+        // The polite side rolls back implicitly. Our video's starting bandwidth comes from here.
+        await this.pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
       } finally {
         this.settingRemoteAnswer = false;
       }

@@ -10,10 +10,12 @@ import crypto from 'node:crypto';
 import {
   ErrorCode,
   ProtocolError,
+  type AdminCall,
   type CallEndReason,
   type CallInfo,
   type CallParty,
   type CallSignal,
+  type CallStatsSummary,
   type MediaState,
   type PresenceStatus,
 } from '../../protocol';
@@ -32,6 +34,8 @@ interface LiveCall {
   /** socket id per party; the callee has none until it accepts. */
   sockets: Map<string, string | null>;
   media: Map<string, MediaState>;
+  /** Latest getStats() summary per party, for the admin dashboard. */
+  stats: Map<string, CallStatsSummary & { at: number }>;
   ringTimer?: NodeJS.Timeout;
   graceTimers: Map<string, NodeJS.Timeout>;
 }
@@ -102,6 +106,7 @@ export class CallRegistry {
         [callee.id, null],
       ]),
       media: new Map(),
+      stats: new Map(),
       graceTimers: new Map(),
     };
     call.ringTimer = setTimeout(() => this.end(call, 'missed'), this.timings.ringTimeoutMs);
@@ -169,6 +174,31 @@ export class CallRegistry {
     call.media.set(socket.data.user.id, state);
     const other = this.otherSocket(call, socket.data.user.id);
     if (other) this.io.to(other).emit('call:peer-media', { callId, ...state });
+  }
+
+  /** A party's browser reports its media stats; only the tab holding the call has any. */
+  reportStats(socket: IoSocket, callId: string, stats: CallStatsSummary) {
+    const call = this.boundCall(socket, callId);
+    if (call.info.phase !== 'active') throw new ProtocolError(ErrorCode.InvalidState, 'The call is not answered yet');
+    call.stats.set(socket.data.user.id, { ...stats, at: Date.now() });
+  }
+
+  /** Every live call with its parties' latest stats (admin dashboard). */
+  adminView(): AdminCall[] {
+    return [...this.calls.values()].map(({ info, stats }) => ({
+      callId: info.callId,
+      caller: info.caller,
+      callee: info.callee,
+      phase: info.phase,
+      startedAt: info.startedAt,
+      answeredAt: info.answeredAt,
+      stats: Object.fromEntries(stats),
+    }));
+  }
+
+  /** The call a user is in (ringing or active), if any. */
+  callIdOf(userId: string): string | undefined {
+    return this.byUser.get(userId);
   }
 
   /** A party's new socket (after a reconnect or page reload) takes over the call. */

@@ -6,6 +6,8 @@ import type { CallRegistry } from './CallRegistry';
 /** Socket handlers for 1:1 calls. Identity always comes from socket.data (the session). */
 export function callHandlers(calls: CallRegistry, invitesPerMinute: number): Handlers {
   const invites = new KeyedLimiter(invitesPerMinute, invitesPerMinute / 60);
+  // Browsers report every 3 s; a burst of 3 absorbs a reconnect, anything faster is refused.
+  const statsReports = new KeyedLimiter(3, 1 / 2);
   return {
     'call:invite': ({ calleeId }, socket) => {
       if (!invites.take(socket.data.user.id)) {
@@ -20,5 +22,12 @@ export function callHandlers(calls: CallRegistry, invitesPerMinute: number): Han
     'call:resume': ({ callId, fresh }, socket) => calls.resume(socket, callId, fresh),
     'call:signal': ({ callId, signal }, socket) => (calls.signal(socket, callId, signal), {}),
     'call:media': ({ callId, audio, video }, socket) => (calls.media(socket, callId, { audio, video }), {}),
+    'call:stats': ({ callId, stats }, socket) => {
+      if (!statsReports.take(socket.data.user.id)) {
+        throw new ProtocolError(ErrorCode.RateLimited, 'Stats reported too often');
+      }
+      calls.reportStats(socket, callId, stats);
+      return {};
+    },
   };
 }

@@ -25,6 +25,15 @@ export type Handler<E extends InboundEvent> = (
 
 export type Handlers = { [E in InboundEvent]?: Handler<E> };
 
+/**
+ * Told about every inbound event and every refusal (metrics hang off this). `event` is null for
+ * names outside the protocol, so whatever a client invents cannot become a metric label.
+ */
+export interface DispatchObserver {
+  event(event: InboundEvent | null): void;
+  error(event: InboundEvent | null, code: ErrorCode): void;
+}
+
 /** Generous enough for ICE candidate bursts, small enough to stop a tight loop. */
 const FLOOD_BURST = 300;
 const FLOOD_PER_SECOND = 100;
@@ -37,13 +46,16 @@ function payloadBytes(payload: unknown): number {
   }
 }
 
-export function bindHandlers(socket: IoSocket, handlers: Handlers, log: Logger) {
+export function bindHandlers(socket: IoSocket, handlers: Handlers, log: Logger, observer?: DispatchObserver) {
   const flood = new TokenBucket(FLOOD_BURST, FLOOD_PER_SECOND);
 
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (a: Ack<unknown>) => void) : undefined;
     const name = typeof event === 'string' ? event.slice(0, 64) : String(typeof event);
+    const known = typeof event === 'string' && isInboundEvent(event) ? event : null;
+    observer?.event(known);
     const reply = (a: Ack<unknown>) => {
+      if (!a.ok) observer?.error(known, a.error.code);
       if (ack) ack(a);
       else if (!a.ok) socket.emit('protocol:error', { event: name, error: a.error });
     };

@@ -1,15 +1,18 @@
 /**
  * Who is online. A user is one presence however many tabs (sockets) they have open. Changes go out
- * as diffs (joined / left / status) to every authenticated socket; a full list is only ever sent as
- * the snapshot a client asks for when it (re)connects.
+ * as diffs (joined / left / status) to every authenticated socket, batched by PresenceBatcher; a
+ * full list is only ever sent as the snapshot a client asks for when it (re)connects.
  */
-import type { PresenceSnapshot, PresenceStatus, PresenceUser } from '../../protocol';
+import type { PresenceDiff, PresenceSnapshot, PresenceStatus, PresenceUser } from '../../protocol';
+import { PresenceBatcher } from './presenceBatcher';
 import { rooms, type IoServer, type IoSocket, type SocketUser } from './types';
 
 interface Entry {
   user: SocketUser;
   sockets: Set<string>;
   status: PresenceStatus;
+  /** When the user came online (their first tab connected). */
+  since: number;
   /** Pending "left" after the last socket closed; cancelled if a socket returns in time. */
   linger?: NodeJS.Timeout;
 }
@@ -20,11 +23,15 @@ export type StatusSource = (userId: string) => PresenceStatus | null;
 export class Presence {
   private readonly entries = new Map<string, Entry>();
   private readonly sources: StatusSource[] = [];
+  private readonly diffs: PresenceBatcher;
 
   constructor(
-    private readonly io: IoServer,
+    io: IoServer,
     private readonly lingerMs: number,
-  ) {}
+    batchMs: number,
+  ) {
+    this.diffs = new PresenceBatcher((diffs: PresenceDiff[]) => io.to(rooms.presence).emit('presence:diffs', diffs), batchMs);
+  }
 
   addStatusSource(source: StatusSource) {
     this.sources.push(source);
@@ -40,9 +47,9 @@ export class Presence {
       entry.sockets.add(socket.id);
       return;
     }
-    const created: Entry = { user, sockets: new Set([socket.id]), status: this.computeStatus(user.id) };
+    const created: Entry = { user, sockets: new Set([socket.id]), status: this.computeStatus(user.id), since: Date.now() };
     this.entries.set(user.id, created);
-    this.io.to(rooms.presence).except(rooms.user(user.id)).emit('presence:joined', this.view(created));
+    this.diffs.push({ type: 'joined', user: this.view(created) });
   }
 
   disconnect(socket: IoSocket) {
@@ -51,7 +58,7 @@ export class Presence {
     const leave = () => {
       if (entry.sockets.size > 0 || this.entries.get(entry.user.id) !== entry) return;
       this.entries.delete(entry.user.id);
-      this.io.to(rooms.presence).emit('presence:left', { userId: entry.user.id });
+      this.diffs.push({ type: 'left', userId: entry.user.id });
     };
     if (this.lingerMs > 0) entry.linger = setTimeout(leave, this.lingerMs);
     else leave();
@@ -77,7 +84,7 @@ export class Presence {
     const status = this.computeStatus(userId);
     if (status === entry.status) return;
     entry.status = status;
-    this.io.to(rooms.presence).emit('presence:status', { userId, status });
+    this.diffs.push({ type: 'status', userId, status });
   }
 
   snapshot(me: SocketUser): PresenceSnapshot {
@@ -88,11 +95,22 @@ export class Presence {
     return { me: mine ? this.view(mine) : { id: me.id, name: me.name, status: 'available' }, users };
   }
 
+  /** Everyone online, with their open tabs and since when (admin dashboard). */
+  list(): { user: SocketUser; status: PresenceStatus; tabs: number; since: number }[] {
+    return [...this.entries.values()].map((e) => ({
+      user: e.user,
+      status: e.status,
+      tabs: e.sockets.size,
+      since: e.since,
+    }));
+  }
+
   get onlineCount() {
     return this.entries.size;
   }
 
   close() {
+    this.diffs.close();
     for (const entry of this.entries.values()) clearTimeout(entry.linger);
     this.entries.clear();
   }

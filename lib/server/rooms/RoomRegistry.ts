@@ -154,10 +154,14 @@ export class RoomRegistry {
     this.roomChanged(room);
   }
 
-  /** Removes one participant, as the host asked; they may not rejoin this meeting. */
-  async kick(room: LiveRoom, target: LiveParticipant) {
+  /** Removes one participant, as the host (or an admin) asked; they may not rejoin this meeting. */
+  async kick(
+    room: LiveRoom,
+    target: LiveParticipant,
+    reason: Extract<RoomClosedReason, `removed-by-${string}`> = 'removed-by-host',
+  ) {
     room.removed.add(target.user.id);
-    this.io.to(target.socketId).emit('room:closed', { reason: 'removed-by-host' });
+    this.io.to(target.socketId).emit('room:closed', { reason });
     const socket = this.io.sockets.sockets.get(target.socketId);
     if (socket) await this.leave(socket, 'removed');
     else await this.remove(room, target, 'removed');

@@ -6,6 +6,7 @@ import type { SfuEvent, SfuEventPayload, SfuMethod, SfuRequest, SfuResponse } fr
 
 /** What the room logic needs from a node connection (implemented by SfuNodeClient). */
 export interface SfuNode {
+  readonly url: string;
   readonly connected: boolean;
   request<M extends SfuMethod>(method: M, payload: SfuRequest<M>): Promise<SfuResponse<M>>;
   on<E extends SfuEvent>(event: E, listener: (payload: SfuEventPayload<E>) => void): void;

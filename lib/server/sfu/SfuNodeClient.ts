@@ -61,6 +61,8 @@ const ackSchema = z.union([
 ]);
 
 export class SfuNodeClient {
+  /** The node's RPC address, as configured (names the node in logs and on the admin dashboard). */
+  readonly url: string;
   private readonly socket: NodeSocket;
   private readonly log: Logger;
   private readonly timeoutMs: number;
@@ -71,6 +73,7 @@ export class SfuNodeClient {
   private _state: SfuConnectionState = 'connecting';
 
   constructor(opts: SfuNodeClientOptions) {
+    this.url = opts.url;
     this.log = opts.log.child({ sfuNode: opts.url });
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     const auth: SfuHandshakeAuth = { secret: opts.secret };

@@ -1,0 +1,12 @@
+/**
+ * Every benchmark, in the order they run and appear in docs/BENCHMARKS.md. To add one, export
+ * `benchmark: Benchmark` from its module and append it here.
+ */
+import { benchmark as callSetup } from './call-setup';
+import { benchmark as joinTime } from './join-time';
+import type { Benchmark } from './lib/types';
+import { benchmark as presenceScale } from './presence-scale';
+import { benchmark as roomWorkers } from './room-workers';
+import { benchmark as sfuFanout } from './sfu-fanout';
+
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, callSetup, presenceScale];

@@ -1,0 +1,166 @@
+/**
+ * Timing inside the page, on the page's own clock (performance.now()), so that nothing between the
+ * benchmark and the browser — Playwright's round trips, polling intervals — lands in a measurement.
+ *
+ * An init script (installed in every page of a context before the app's own scripts) records:
+ *   - each button click, in the capture phase, before the app's handler runs;
+ *   - each client-side navigation (history.pushState) and camera/microphone request (getUserMedia);
+ *   - each RTCPeerConnection: when it was created, got its first remote track, and connected;
+ * and, once armed with a selector, the first video frame presented by any matching <video>
+ * (requestVideoFrameCallback), whenever that element appears.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+
+export interface PeerTimes {
+  created: number;
+  track: number | null;
+  /** ICE found a working candidate pair. */
+  iceConnected: number | null;
+  /** ICE and DTLS done: media can flow. */
+  connected: number | null;
+}
+
+export interface Span {
+  start: number;
+  end: number | null;
+}
+
+export interface FirstFrame {
+  /** performance.now() when the frame was handed to the compositor. */
+  presented: number;
+  /** When the last packet of the frame arrived (WebRTC sources), if the browser says. */
+  received: number | null;
+}
+
+interface Probe {
+  clicks: { label: string; t: number }[];
+  navigations: number[];
+  media: Span[];
+  peers: PeerTimes[];
+  frame: FirstFrame | null;
+  stop: (() => void) | null;
+}
+
+type ProbeWindow = { __bench: Probe };
+
+/** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
+function installProbe() {
+  const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], frame: null, stop: null };
+  (window as unknown as ProbeWindow).__bench = probe;
+  window.addEventListener(
+    'click',
+    (e) => {
+      const t = performance.now();
+      const button = e.target instanceof Element ? e.target.closest('button') : null;
+      if (button) probe.clicks.push({ label: button.textContent?.trim() ?? '', t });
+    },
+    true,
+  );
+  const pushState = history.pushState.bind(history);
+  history.pushState = (...args: Parameters<History['pushState']>) => {
+    probe.navigations.push(performance.now());
+    pushState(...args);
+  };
+  const media = navigator.mediaDevices;
+  if (media) {
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = (constraints?: MediaStreamConstraints) => {
+      const span: Span = { start: performance.now(), end: null };
+      probe.media.push(span);
+      const result = getUserMedia(constraints);
+      void result.then(() => (span.end = performance.now())).catch(() => undefined);
+      return result;
+    };
+  }
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      const times: PeerTimes = { created: performance.now(), track: null, iceConnected: null, connected: null };
+      probe.peers.push(times);
+      this.addEventListener('track', () => (times.track ??= performance.now()));
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') times.iceConnected ??= performance.now();
+      });
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') times.connected ??= performance.now();
+      });
+    }
+  } as typeof RTCPeerConnection;
+}
+
+export async function installPageProbe(context: BrowserContext): Promise<void> {
+  // tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name(fn,
+  // "name")` helper; Playwright ships a function's source text to the page without that helper.
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+  await context.addInitScript(installProbe);
+}
+
+/**
+ * Forgets earlier clicks, peers and frames, and starts watching for the first frame of any <video>
+ * matching `selector`, including ones the app has not rendered yet.
+ */
+export function armFirstFrame(page: Page, selector: string): Promise<void> {
+  return page.evaluate((sel) => {
+    const probe = (window as unknown as ProbeWindow).__bench;
+    probe.stop?.();
+    Object.assign(probe, { clicks: [], navigations: [], media: [], peers: [], frame: null });
+    const hooked = new WeakSet<HTMLVideoElement>();
+    const hook = () => {
+      for (const video of document.querySelectorAll<HTMLVideoElement>(sel)) {
+        if (hooked.has(video)) continue;
+        hooked.add(video);
+        video.requestVideoFrameCallback((_now, meta) => {
+          const received = (meta as { receiveTime?: number }).receiveTime ?? null;
+          probe.frame ??= { presented: meta.presentationTime, received };
+        });
+      }
+    };
+    hook();
+    const observer = new MutationObserver(hook);
+    observer.observe(document, { childList: true, subtree: true });
+    probe.stop = () => observer.disconnect();
+  }, selector);
+}
+
+export interface ProbeReading {
+  /** performance.timeOrigin of the page: turns its times into a clock shared with other pages. */
+  origin: number;
+  click: number | null;
+  frame: FirstFrame;
+  navigations: number[];
+  media: Span[];
+  peers: PeerTimes[];
+}
+
+/** Waits for the armed first frame, then returns what the probe saw. */
+export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs = 30_000): Promise<ProbeReading> {
+  try {
+    await page.waitForFunction(() => (window as unknown as ProbeWindow).__bench.frame !== null, undefined, { timeout: timeoutMs, polling: 50 });
+  } catch (err) {
+    throw new Error(`no remote video frame at ${new URL(page.url()).pathname.replace(/[0-9a-f-]{36}$/, '<id>')} within ${timeoutMs / 1000} s — ${await describeProbe(page)}`, { cause: err });
+  }
+  return page.evaluate((label) => {
+    const probe = (window as unknown as ProbeWindow).__bench;
+    probe.stop?.();
+    const click = probe.clicks.filter((c) => c.label === label).at(-1)?.t ?? null;
+    const { frame, navigations, media, peers } = probe;
+    return { origin: performance.timeOrigin, click, frame: frame!, navigations, media, peers };
+  }, clickLabel);
+}
+
+/** What the page had got to, in words, for the message of a run that timed out. */
+function describeProbe(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const probe = (window as unknown as ProbeWindow).__bench;
+      const yes = (t: number | null) => (t === null ? 'no' : 'yes');
+      const peers = probe.peers.map((p) => `remote track ${yes(p.track)}, ICE connected ${yes(p.iceConnected)}, connected ${yes(p.connected)}`);
+      const videos = [...document.querySelectorAll('video')].map((v) => {
+        const where = v.closest('[data-testid]')?.getAttribute('data-testid') ?? 'video';
+        return `${where} ${v.srcObject ? `has a stream (readyState ${v.readyState})` : 'has no stream'}`;
+      });
+      return `peer connections: ${peers.join('; ') || 'none'}; videos: ${videos.join(', ') || 'none'}`;
+    })
+    .catch((err: unknown) => `(page unreadable: ${String(err)})`);
+}
