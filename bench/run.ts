@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchmarks } from './index';
-import { describeMachine } from './lib/machine';
+import { describeMachine, loadAverage } from './lib/machine';
 import { writeReport } from './lib/report';
 import type { BenchMode, BenchResult } from './lib/types';
 import { repoRoot } from './lib/webServer';
@@ -50,15 +50,18 @@ const machine = describeMachine();
 const t0 = performance.now();
 const results: BenchResult[] = [];
 const outcomes: { id: string; seconds: number; outcome: string }[] = [];
+const loads: Record<string, [start: number, end: number]> = {};
 
-console.log(`bench: ${selected.length} benchmark(s), ${mode} mode, ${machine.cores} cores (${machine.cpuModel}), load ${machine.load1}`);
+console.log(`bench: ${selected.length} benchmark(s), ${mode} mode, ${machine.cores} cores (${machine.cpuModel}), load ${loadAverage()}`);
 for (const bench of selected) {
   const start = performance.now();
+  const loadAtStart = loadAverage();
   const elapsed = () => ((performance.now() - start) / 1000).toFixed(1);
   console.log(`\n▶ ${bench.id}: ${bench.title}`);
   try {
     const result = await bench.run({ mode, outDir, log: (msg) => console.log(`  [${bench.id} ${elapsed()}s] ${msg}`) });
     results.push(result);
+    loads[bench.id] = [loadAtStart, loadAverage()];
     const goal = result.goalMet === null ? 'no goal' : result.goalMet ? 'goal met' : 'goal missed';
     outcomes.push({ id: bench.id, seconds: Number(elapsed()), outcome: goal });
     console.log(`✓ ${bench.id} in ${elapsed()} s (${goal})\n  ${result.summary}`);
@@ -69,8 +72,8 @@ for (const bench of selected) {
 }
 
 if (results.length) {
-  const written = writeReport({ results, machine, mode, order: ids, root: repoRoot });
-  fs.writeFileSync(path.join(outDir, `results-${mode}.json`), JSON.stringify({ machine, results }, null, 2));
+  const written = writeReport({ results, machine, loads, mode, order: ids, root: repoRoot });
+  fs.writeFileSync(path.join(outDir, `results-${mode}.json`), JSON.stringify({ machine, loads, results }, null, 2));
   console.log(`\nwrote ${written.map((f) => path.relative(repoRoot, f)).join(', ')}`);
 }
 console.log(`\n${outcomes.map((o) => `  ${o.outcome.padEnd(11)} ${o.id.padEnd(16)} ${o.seconds.toFixed(1)} s`).join('\n')}`);

@@ -55,13 +55,15 @@ export interface RunsOptions<T> {
 
 /**
  * Warm-ups, then runs until `runs` have succeeded. A run that fails (no video within the timeout,
- * say) is logged and counted — it is a finding, not noise to hide — and the benchmark goes on;
- * only when more than a quarter fail does it give up.
+ * say) is logged and counted — it is a finding, not noise to hide — and the benchmark goes on. After
+ * too many failures it stops early and reports what it has; it throws only when no run succeeded,
+ * which means the script itself no longer works (the reason `npm test` runs every benchmark).
  */
 export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T[]; failures: string[] }> {
   const samples: T[] = [];
   const failures: string[] = [];
-  for (let i = 0; samples.length < opts.runs; i++) {
+  const maxFailures = Math.max(2, Math.ceil(opts.runs / 4));
+  for (let i = 0; samples.length < opts.runs && failures.length < maxFailures; i++) {
     const warm = i < opts.warmups;
     const label = warm ? 'warm-up' : `run ${samples.length + 1}/${opts.runs}`;
     try {
@@ -72,10 +74,11 @@ export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T
       const message = (err as Error).message.split('\n')[0]!;
       failures.push(message);
       opts.log(`${label} failed: ${message}`);
-      if (failures.length > Math.max(1, opts.runs / 4)) throw new Error(`${failures.length} runs failed; the last: ${message}`, { cause: err });
       await opts.recover?.();
     }
   }
+  if (samples.length === 0) throw new Error(`every run failed; the last: ${failures.at(-1)}`);
+  if (samples.length < opts.runs) opts.log(`stopped after ${failures.length} failed runs, with ${samples.length} of ${opts.runs} measured`);
   return { samples, failures };
 }
 
@@ -84,7 +87,7 @@ export function failureReport(failures: readonly string[], what: string): { sent
   if (failures.length === 0) return { sentence: '', notes: [] };
   const distinct = [...new Set(failures)];
   return {
-    sentence: ` ${failures.length} further ${what} failed and are not in the statistics (see the notes): a failure misses the goal whatever the latency of the others.`,
+    sentence: ` ${failures.length} further ${what} failed and are not in the statistics (see the notes): a failure misses the goal whatever the latency of the others${failures.length >= 2 ? ', and after a few the benchmark stops early' : ''}.`,
     notes: distinct.map((f) => `Failed ${what.replace(/s$/, '')}: ${f}`),
   };
 }

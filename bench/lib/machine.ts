@@ -1,6 +1,6 @@
 /**
  * The machine a benchmark ran on, recorded beside every result: absolute numbers mean little without
- * it. The load average is taken at the start, because these machines are shared.
+ * it. These machines are shared, so the runner also notes the load average around each benchmark.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,8 +11,6 @@ export interface MachineInfo {
   ramGiB: number;
   node: string;
   kernel: string;
-  /** 1-minute load average when the run started. */
-  load1: number;
   /** ISO date-time of the run (UTC). */
   date: string;
 }
@@ -24,14 +22,18 @@ export function describeMachine(now = new Date()): MachineInfo {
     ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     kernel: `${os.type()} ${os.release()}`,
-    load1: Math.round(os.loadavg()[0]! * 100) / 100,
     date: now.toISOString().replace(/\.\d+Z$/, 'Z'),
   };
 }
 
-/** One line for reports: "2 cores, AMD EPYC, 23.5 GiB RAM, Node v24.21.0, Linux 6.1.0 (load 0.68)". */
+/** One line for reports: "2 cores, AMD EPYC, 23.5 GiB RAM, Node v24.21.0, Linux 6.1.0". */
 export function machineLine(m: MachineInfo): string {
-  return `${m.cores} cores, ${m.cpuModel}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel} (load average ${m.load1} at start)`;
+  return `${m.cores} cores, ${m.cpuModel}, ${m.ramGiB} GiB RAM, Node ${m.node}, ${m.kernel}`;
+}
+
+/** The 1-minute load average now: other work on a shared machine shows up here. */
+export function loadAverage(): number {
+  return Math.round(os.loadavg()[0]! * 100) / 100;
 }
 
 function cpuModel(): string {

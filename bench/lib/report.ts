@@ -18,6 +18,8 @@ import type { BenchMode, BenchResult, BenchTable } from './types';
 export interface ReportInput {
   results: readonly BenchResult[];
   machine: MachineInfo;
+  /** 1-minute load average at the start and the end of each benchmark. */
+  loads: Readonly<Record<string, readonly [number, number]>>;
   mode: BenchMode;
   /** Registered benchmark ids, in the order their sections should appear. */
   order: readonly string[];
@@ -64,7 +66,7 @@ export function writeReport(input: ReportInput): string[] {
   const existing = fs.existsSync(mdPath) ? parseSections(fs.readFileSync(mdPath, 'utf8')) : new Map<string, Section>();
   for (const result of input.results) {
     const meta: SectionMeta = { title: result.title, goalMet: result.goalMet, date: input.machine.date, mode: input.mode };
-    existing.set(result.id, { id: result.id, meta, body: renderSection(result, meta, input.machine) });
+    existing.set(result.id, { id: result.id, meta, body: renderSection(result, meta, input.machine, input.loads[result.id]) });
   }
   // Registered benchmarks first, in registry order; sections of unregistered ones are kept after them.
   const ids = [...input.order.filter((id) => existing.has(id)), ...[...existing.keys()].filter((id) => !input.order.includes(id))];
@@ -131,7 +133,7 @@ function renderHeader(sections: readonly Section[]): string {
   ].join('\n');
 }
 
-function renderSection(result: BenchResult, meta: SectionMeta, machine: MachineInfo): string {
+function renderSection(result: BenchResult, meta: SectionMeta, machine: MachineInfo, load?: readonly [number, number]): string {
   const lines = [
     `<!-- bench:meta ${JSON.stringify(meta)} -->`,
     `## ${result.title}`,
@@ -140,6 +142,7 @@ function renderSection(result: BenchResult, meta: SectionMeta, machine: MachineI
     '',
     `- Command: \`${result.command}\``,
     `- Machine: ${machineLine(machine)}`,
+    ...(load ? [`- Load average: ${load[0]} when this benchmark started, ${load[1]} when it ended (the machine is shared: other work competes with it)`] : []),
     `- Date: ${machine.date} (${meta.mode} mode)`,
     '',
   ];

@@ -8,7 +8,6 @@
  * `failed` gets exactly one ICE restart, and if that fails too the link reports `failed`.
  */
 import type { CallSignal, IceCandidateInit } from '../../protocol';
-import { withVideoStartBitrate } from './startBitrate';
 
 export type LinkState = RTCPeerConnectionState;
 
@@ -90,11 +89,10 @@ export class PeerLink {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      // Only an offer belongs to this path. If the peer's offer was applied meanwhile (the polite side
-      // rolled ours back), localDescription is now our answer, which handle() sends itself: sending
-      // it here too would deliver a duplicate answer that the peer rejects in 'stable', or worse,
-      // applies to its next negotiation.
-      if (this.pc.localDescription?.type === 'offer') this.sendLocalDescription();
+      // Whatever SLD made is sent, as in the W3C pattern: if the peer's offer was applied meanwhile,
+      // this is the answer to it (and handle()'s own SLD then starts a fresh offer). A duplicate
+      // answer the peer may see is rejected there in 'stable' and does no harm.
+      this.sendLocalDescription();
     } catch (err) {
       this.opts.onError?.(err);
     } finally {
@@ -113,8 +111,7 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       this.settingRemoteAnswer = description.type === 'answer';
       try {
-        // The polite side rolls back implicitly. Our video's starting bandwidth comes from here.
-        await this.pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
+        await this.pc.setRemoteDescription(description); // the polite side rolls back implicitly
       } finally {
         this.settingRemoteAnswer = false;
       }

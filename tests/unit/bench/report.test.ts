@@ -6,7 +6,7 @@ import type { MachineInfo } from '@/bench/lib/machine';
 import { githubSlug, parseSections, renderTable, writeReport } from '@/bench/lib/report';
 import type { BenchMode, BenchResult } from '@/bench/lib/types';
 
-const machine: MachineInfo = { cores: 2, cpuModel: 'Test CPU', ramGiB: 4, node: 'v24.0.0', kernel: 'Linux 6', load1: 0.5, date: '2026-01-01T00:00:00Z' };
+const machine: MachineInfo = { cores: 2, cpuModel: 'Test CPU', ramGiB: 4, node: 'v24.0.0', kernel: 'Linux 6', date: '2026-01-01T00:00:00Z' };
 const result = (id: string, summary: string): BenchResult => ({
   id,
   title: `Bench ${id}`,
@@ -20,7 +20,8 @@ const result = (id: string, summary: string): BenchResult => ({
 
 let root = '';
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-const run = (mode: BenchMode, results: BenchResult[]) => writeReport({ results, machine, mode, order: ['one', 'two'], root });
+const run = (mode: BenchMode, results: BenchResult[]) =>
+  writeReport({ results, machine, loads: Object.fromEntries(results.map((r) => [r.id, [0.5, 1.5]])), mode, order: ['one', 'two'], root });
 
 describe('benchmark report', () => {
   it('rewrites only the sections that ran, keeps the others, and orders them as registered', () => {
@@ -36,6 +37,7 @@ describe('benchmark report', () => {
     expect(md).not.toContain('first two');
     expect(md).toContain('[Bench one](#bench-one) | met');
     expect(md).toContain('![Chart of "x"](bench/one.svg)');
+    expect(md).toContain('- Load average: 0.5 when this benchmark started, 1.5 when it ended');
     expect(fs.existsSync(path.join(root, 'docs', 'bench', 'two.svg'))).toBe(true);
   });
 
