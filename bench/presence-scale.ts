@@ -26,7 +26,7 @@ interface Plan {
 
 const plans: Record<BenchMode, Plan> = {
   smoke: { sizes: [40], probes: 3, profileProbes: 0, clientProcesses: 2 },
-  quick: { sizes: [1000, 5000], probes: 10, profileProbes: 5, clientProcesses: 4 },
+  quick: { sizes: [1000, 5000], probes: 6, profileProbes: 3, clientProcesses: 4 },
   full: { sizes: [1000, 5000, 10_000], probes: 20, profileProbes: 5, clientProcesses: 4 },
 };
 

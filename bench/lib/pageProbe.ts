@@ -134,7 +134,7 @@ export interface ProbeReading {
 }
 
 /** Waits for the armed first frame, then returns what the probe saw. */
-export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs = 30_000): Promise<ProbeReading> {
+export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs = 15_000): Promise<ProbeReading> {
   try {
     await page.waitForFunction(() => (window as unknown as ProbeWindow).__bench.frame !== null, undefined, { timeout: timeoutMs, polling: 50 });
   } catch (err) {

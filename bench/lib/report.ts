@@ -142,7 +142,8 @@ function renderSection(result: BenchResult, meta: SectionMeta, machine: MachineI
     '',
     `- Command: \`${result.command}\``,
     `- Machine: ${machineLine(machine)}`,
-    ...(load ? [`- Load average: ${load[0]} when this benchmark started, ${load[1]} when it ended (the machine is shared: other work competes with it)`] : []),
+    // Before: other work on the shared machine. After: that, plus this benchmark's own processes.
+    ...(load ? [`- Load average (1 min): ${load[0]} before this benchmark, ${load[1]} after it`] : []),
     `- Date: ${machine.date} (${meta.mode} mode)`,
     '',
   ];

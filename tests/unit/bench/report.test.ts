@@ -37,7 +37,7 @@ describe('benchmark report', () => {
     expect(md).not.toContain('first two');
     expect(md).toContain('[Bench one](#bench-one) | met');
     expect(md).toContain('![Chart of "x"](bench/one.svg)');
-    expect(md).toContain('- Load average: 0.5 when this benchmark started, 1.5 when it ended');
+    expect(md).toContain('- Load average (1 min): 0.5 before this benchmark, 1.5 after it');
     expect(fs.existsSync(path.join(root, 'docs', 'bench', 'two.svg'))).toBe(true);
   });
 
