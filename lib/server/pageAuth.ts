@@ -1,6 +1,7 @@
 /** Session checks for Next.js server components (pages). Uses the process's one auth instance. */
 import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { services } from './services';
 
 export interface PageUser {
@@ -10,12 +11,13 @@ export interface PageUser {
   role: 'user' | 'admin';
 }
 
-export async function currentUser(): Promise<PageUser | null> {
+/** Once per request: the signed-in layout and the page both ask. */
+export const currentUser = cache(async (): Promise<PageUser | null> => {
   const session = await services().auth.api.getSession({ headers: await headers() });
   if (!session || session.user.banned) return null;
   const { id, name, email, role } = session.user;
   return { id, name, email, role: role === 'admin' ? 'admin' : 'user' };
-}
+});
 
 /** Protected pages call this first: no session → /login, then back here after signing in. */
 export async function requireUser(returnTo: string): Promise<PageUser> {

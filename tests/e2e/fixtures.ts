@@ -80,6 +80,11 @@ export function inbound(page: Page): Promise<InboundSummary> {
   });
 }
 
+/** How many RTCPeerConnections the page has created since it loaded. */
+export function peerConnectionsCreated(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length);
+}
+
 export async function expectMediaFlowing(page: Page, timeout = 10_000) {
   await expect.poll(async () => (await inbound(page)).videoFramesDecoded, { timeout, intervals: [250] }).toBeGreaterThan(0);
   await expect.poll(async () => (await inbound(page)).audioPacketsReceived, { timeout, intervals: [250] }).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { call, expectMediaFlowing, inbound, lobbyEntry, registerUser } from './fixtures';
+import { call, expectMediaFlowing, inbound, lobbyEntry, peerConnectionsCreated, registerUser } from './fixtures';
 
 test('two users call 1:1 with real media; mute stops audio at the peer; hang-up returns both to the lobby', async ({ browser }) => {
   const alice = await registerUser(browser, 'Alice');
@@ -22,6 +22,10 @@ test('two users call 1:1 with real media; mute stops audio at the peer; hang-up 
   await Promise.all([expectMediaFlowing(alice.page), expectMediaFlowing(bob.page)]);
   await expect(alice.page.getByTestId('link-state')).toHaveText('Connected');
   await expect(alice.page.getByTestId('call-duration')).toHaveText(/^00:0\d$/);
+  // One connection per side, negotiated once: the move from the lobby to the call page keeps the
+  // call state, so neither page asks to resume the call and make the other rebuild mid-negotiation.
+  expect(await peerConnectionsCreated(alice.page)).toBe(1);
+  expect(await peerConnectionsCreated(bob.page)).toBe(1);
 
   // Mute: Alice's audio stops arriving at Bob, and Bob sees her as muted.
   await alice.page.getByTestId('toggle-mic').click();

@@ -20,6 +20,8 @@ Object.assign(process.env, {
   PRESENCE_LINGER_MS: '500',
   // Every test registers fresh users from one address; keep the sign-up limit out of the way.
   SIGNUP_RATE_LIMIT: '1000',
+  // The admin signs in once per test; `--repeat-each` must not run into the per-minute limit.
+  SIGNIN_RATE_LIMIT: '1000',
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
 });
 const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });

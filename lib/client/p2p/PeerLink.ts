@@ -4,8 +4,17 @@
  * and the impolite side (the caller) ignores the other offer. Signals are processed strictly in
  * order, so a candidate never races ahead of the description it belongs to.
  *
+ * The first offer always comes from the impolite side (the caller): the polite side adds its own
+ * camera and microphone only once that offer is applied, so they ride in its answer. Letting both
+ * sides offer at once and relying on the rollback works on paper, but Chromium (156) then sometimes
+ * never gathers a single ICE candidate for the answer after the rollback, and the call hangs in
+ * "new" forever (seen in ~1 in 10 calls in the end-to-end tests).
+ *
  * ICE recovery: `disconnected` is given a few seconds to heal by itself, then we restart ICE;
- * `failed` gets exactly one ICE restart, and if that fails too the link reports `failed`.
+ * `failed` gets exactly one ICE restart, and if that fails too the link reports `failed`. A link
+ * that never connects at all gets the same treatment after `connectTimeoutMs`. Restarts come from
+ * the impolite side first; the polite side waits a little longer, so that both sides restarting at
+ * once (an offer collision, and a rollback) stays the exception.
  */
 import type { CallSignal, IceCandidateInit } from '../../protocol';
 
@@ -21,18 +30,30 @@ export interface PeerLinkOptions {
   onFailed: () => void;
   onError?: (err: unknown) => void;
   disconnectedGraceMs?: number;
+  /** How long a new link may take to connect before ICE is restarted, and a restart before we give up. */
+  connectTimeoutMs?: number;
 }
+
+type Kind = 'audio' | 'video';
+const KINDS: readonly Kind[] = ['audio', 'video'];
+/** Extra wait of the polite side before it restarts ICE itself (see the class comment). */
+const POLITE_RESTART_DELAY_MS = 3000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
-  private restartedAfterFailure = false;
-  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private restarted = false;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly remote = new MediaStream();
-  private readonly senders = new Map<'audio' | 'video', RTCRtpSender>();
+  private readonly senders = new Map<Kind, RTCRtpSender>();
+  /** What replaceTrack() last asked for, per kind: applied when the sender comes to exist. */
+  private readonly outgoing = new Map<Kind, MediaStreamTrack | null>();
+  private local: MediaStream | null | undefined; // undefined: attach() not called yet
+  private localAdded = false;
   private closed = false;
 
   constructor(private readonly opts: PeerLinkOptions) {
@@ -53,17 +74,19 @@ export class PeerLink {
     return this.opts.polite;
   }
 
-  /** Send our camera/mic; a kind we do not have is still received (recvonly). */
+  /**
+   * Send our camera/mic; a kind we do not have is still received (recvonly). The impolite side
+   * offers them at once; the polite side adds them when the first offer arrives.
+   */
   attach(stream: MediaStream | null) {
-    for (const kind of ['audio', 'video'] as const) {
-      const track = stream?.getTracks().find((t) => t.kind === kind);
-      if (track && stream) this.senders.set(kind, this.pc.addTrack(track, stream));
-      else this.pc.addTransceiver(kind, { direction: 'recvonly' });
-    }
+    this.local = stream;
+    if (!this.opts.polite) this.addLocalMedia();
+    this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   }
 
   /** Swap what we send for one kind without renegotiating (null = send nothing: muted / camera off). */
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null) {
+  async replaceTrack(kind: Kind, track: MediaStreamTrack | null) {
+    this.outgoing.set(kind, track);
     await this.senders.get(kind)?.replaceTrack(track);
   }
 
@@ -77,7 +100,7 @@ export class PeerLink {
 
   close() {
     this.closed = true;
-    clearTimeout(this.disconnectTimer);
+    clearTimeout(this.recoveryTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -116,6 +139,8 @@ export class PeerLink {
         this.settingRemoteAnswer = false;
       }
       if (description.type === 'offer') {
+        // addTrack() now reuses the transceivers the offer created, so the answer carries our media.
+        this.addLocalMedia();
         await this.pc.setLocalDescription();
         this.sendLocalDescription();
       }
@@ -129,6 +154,23 @@ export class PeerLink {
     }
   }
 
+  private addLocalMedia() {
+    if (this.localAdded || this.local === undefined) return;
+    this.localAdded = true;
+    const stream = this.local;
+    for (const kind of KINDS) {
+      const track = stream?.getTracks().find((t) => t.kind === kind);
+      if (track && stream) {
+        const sender = this.pc.addTrack(track, stream);
+        this.senders.set(kind, sender);
+        const wanted = this.outgoing.get(kind);
+        if (wanted !== undefined && wanted !== track) void sender.replaceTrack(wanted);
+      } else if (!this.pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) {
+        this.pc.addTransceiver(kind, { direction: 'recvonly' });
+      }
+    }
+  }
+
   private sendLocalDescription() {
     const local = this.pc.localDescription;
     if (local && (local.type === 'offer' || local.type === 'answer')) {
@@ -139,18 +181,30 @@ export class PeerLink {
   private onConnectionState() {
     const state = this.pc.connectionState;
     this.opts.onState(state);
-    clearTimeout(this.disconnectTimer);
     if (state === 'connected') {
-      this.restartedAfterFailure = false;
+      clearTimeout(this.recoveryTimer);
+      this.restarted = false;
     } else if (state === 'disconnected') {
-      this.disconnectTimer = setTimeout(() => {
-        if (this.pc.connectionState === 'disconnected') this.restartIce();
-      }, this.opts.disconnectedGraceMs ?? 4000);
+      this.armRecovery(this.opts.disconnectedGraceMs ?? 4000);
     } else if (state === 'failed') {
-      if (this.restartedAfterFailure) return this.opts.onFailed();
-      this.restartedAfterFailure = true;
-      this.restartIce();
+      this.armRecovery(0);
     }
+  }
+
+  /**
+   * Unless the link is connected by then: restart ICE once, and if it still does not connect within
+   * the connect timeout after that, give up. Re-arming replaces the pending check.
+   */
+  private armRecovery(afterMs: number) {
+    clearTimeout(this.recoveryTimer);
+    const delay = afterMs + (this.opts.polite ? POLITE_RESTART_DELAY_MS : 0);
+    this.recoveryTimer = setTimeout(() => {
+      if (this.closed || this.pc.connectionState === 'connected') return;
+      if (this.restarted) return this.opts.onFailed();
+      this.restarted = true;
+      this.restartIce();
+      this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    }, delay);
   }
 }
 

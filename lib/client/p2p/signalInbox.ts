@@ -44,9 +44,15 @@ export class SignalInbox {
     };
   }
 
-  /** Forget buffered signals, e.g. when both sides rebuild their connection. */
+  /**
+   * Both sides rebuild their connection: forget buffered signals, and hold new ones for the next
+   * subscriber — the old link is still subscribed until React tears it down, and must not swallow
+   * the rebuilt peer's first offer.
+   */
   reset(callId: string) {
-    if (this.callId === callId) this.backlog = [];
+    if (this.callId !== callId) return;
+    this.backlog = [];
+    this.listener = null;
   }
 
   lastPeerMedia(callId: string): MediaState | undefined {

@@ -1,4 +1,3 @@
-import { AppShell } from '@/app/components/AppShell';
 import { parseLobbyNotice } from '@/lib/protocol';
 import { requireUser } from '@/lib/server/pageAuth';
 import { LobbyView } from './LobbyView';
@@ -10,10 +9,6 @@ export default async function LobbyPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const user = await requireUser('/lobby');
-  return (
-    <AppShell user={user}>
-      <LobbyView notice={parseLobbyNotice(await searchParams)} />
-    </AppShell>
-  );
+  await requireUser('/lobby');
+  return <LobbyView notice={parseLobbyNotice(await searchParams)} />;
 }

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export default async function AdminPage() {
   const user = await requireAdmin('/admin');
   return (
-    <AdminFrame user={user} active="live">
+    <AdminFrame active="live">
       <LiveDashboard meId={user.id} />
     </AdminFrame>
   );

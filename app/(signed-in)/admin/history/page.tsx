@@ -26,7 +26,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const filtered = !!(filter.from || filter.to || filter.user || filter.kind);
 
   return (
-    <AdminFrame user={user} active="history">
+    <AdminFrame active="history">
       <section className="panel">
         <form className="filters" method="get" aria-label="Filter sessions">
           <label>

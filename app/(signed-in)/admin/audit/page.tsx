@@ -31,7 +31,7 @@ export default async function AuditPage({
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
 
   return (
-    <AdminFrame user={user} active="audit">
+    <AdminFrame active="audit">
       <section className="panel">
         <p className="muted small">Every action taken from this dashboard, newest first (times in UTC).</p>
         {entries.length === 0 ? (

@@ -1,5 +1,4 @@
 import { notFound } from 'next/navigation';
-import { AppShell } from '@/app/components/AppShell';
 import { requireUser } from '@/lib/server/pageAuth';
 import { services } from '@/lib/server/services';
 import { RoomView } from './RoomView';
@@ -16,18 +15,16 @@ export default async function RoomPage({ params }: { params: Promise<{ slug: str
   });
   if (!room) notFound();
   return (
-    <AppShell user={user}>
-      <RoomView
-        slug={slug}
-        me={{ id: user.id, name: user.name }}
-        room={{
-          name: room.name,
-          hostName: room.host.name,
-          isHost: room.hostId === user.id,
-          needsPassword: !!room.passwordHash && room.hostId !== user.id,
-          ended: !!room.endedAt,
-        }}
-      />
-    </AppShell>
+    <RoomView
+      slug={slug}
+      me={{ id: user.id, name: user.name }}
+      room={{
+        name: room.name,
+        hostName: room.host.name,
+        isHost: room.hostId === user.id,
+        needsPassword: !!room.passwordHash && room.hostId !== user.id,
+        ended: !!room.endedAt,
+      }}
+    />
   );
 }

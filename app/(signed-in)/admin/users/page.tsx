@@ -20,7 +20,7 @@ export default async function UsersPage({
     `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
 
   return (
-    <AdminFrame user={me} active="users">
+    <AdminFrame active="users">
       <section className="panel">
         <form className="filters" method="get" role="search" aria-label="Search accounts">
           <label>

@@ -1,5 +1,4 @@
 import { notFound } from 'next/navigation';
-import { AppShell } from '@/app/components/AppShell';
 import { requireUser } from '@/lib/server/pageAuth';
 import { CallView } from './CallView';
 
@@ -10,10 +9,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export default async function CallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const user = await requireUser(`/call/${id}`);
-  return (
-    <AppShell user={user}>
-      <CallView callId={id} />
-    </AppShell>
-  );
+  await requireUser(`/call/${id}`);
+  return <CallView callId={id} />;
 }
