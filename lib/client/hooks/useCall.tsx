@@ -8,8 +8,10 @@ import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
 import type { CallEndReason, CallInfo, CallParty } from '../../protocol';
 import { callIdOf, idle, makeCallReducer, type CallState } from '../p2p/callReducer';
+import { discardPrepared, prepareCall } from '../p2p/callPrep';
 import { signalInbox } from '../p2p/signalInbox';
 import { getSocket, request, RequestError } from '../socket';
+import { usePeerCall, type PeerCall } from './usePeerCall';
 
 export interface CallApi {
   me: CallParty;
@@ -24,11 +26,19 @@ export interface CallApi {
 }
 
 const CallContext = createContext<CallApi | null>(null);
+const PeerCallContext = createContext<PeerCall | null>(null);
 
 export function useCall(): CallApi {
   const api = useContext(CallContext);
   if (!api) throw new Error('useCall() needs a <CallProvider>');
   return api;
+}
+
+/** Media and connection of the active call (see usePeerCall). */
+export function useActivePeerCall(): PeerCall {
+  const peer = useContext(PeerCallContext);
+  if (!peer) throw new Error('useActivePeerCall() needs a <CallProvider>');
+  return peer;
 }
 
 const fireAndForget = (p: Promise<unknown>) => void p.catch(() => undefined);
@@ -49,10 +59,13 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     const onIncoming = ({ call }: { call: CallInfo }) => dispatch({ type: 'incoming', call });
     const onAccepted = ({ call }: { call: CallInfo }) => {
       inbox.expect(call.callId);
+      prepareCall(call.callId);
       dispatch({ type: 'accepted', call });
     };
-    const onEnded = ({ callId, reason }: { callId: string; reason: CallEndReason }) =>
+    const onEnded = ({ callId, reason }: { callId: string; reason: CallEndReason }) => {
+      discardPrepared(callId);
       dispatch({ type: 'ended', callId, reason });
+    };
     socket.on('call:incoming', onIncoming);
     socket.on('call:accepted', onAccepted);
     socket.on('call:ended', onEnded);
@@ -90,7 +103,10 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
         fireAndForget(request('call:cancel', { callId: info.callId }));
         return;
       }
-      if (info.phase === 'active') signalInbox(getSocket()).expect(info.callId);
+      if (info.phase === 'active') {
+        signalInbox(getSocket()).expect(info.callId);
+        prepareCall(info.callId);
+      }
       dispatch({ type: 'invite-sent', call: info });
     } catch (err) {
       const e = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
@@ -104,9 +120,12 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     dispatch({ type: 'accept' });
     try {
       signalInbox(getSocket()).expect(s.call.callId);
+      // Camera and ICE servers start now, while the accept goes round and the page moves.
+      prepareCall(s.call.callId);
       const { call: info } = await request('call:accept', { callId: s.call.callId });
       dispatch({ type: 'accepted', call: info });
     } catch (err) {
+      discardPrepared(s.call.callId);
       dispatch({ type: 'accept-failed', message: (err as Error).message });
     }
   }, []);
@@ -146,5 +165,14 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     [me, state, call, accept],
   );
 
-  return <CallContext.Provider value={api}>{children}</CallContext.Provider>;
+  // The active call's media and connection live here, beside the call state, so they start while
+  // the app moves to the call page instead of after it.
+  const activeCall = state.phase === 'active' ? state.call : null;
+  const peer = usePeerCall(activeCall, me.id, () => api.hangup('ice-failed'));
+
+  return (
+    <CallContext.Provider value={api}>
+      <PeerCallContext.Provider value={peer}>{children}</PeerCallContext.Provider>
+    </CallContext.Provider>
+  );
 }

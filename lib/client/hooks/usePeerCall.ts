@@ -2,11 +2,14 @@
 /**
  * Media and the peer connection of an active 1:1 call: acquires camera/mic (with fallbacks), builds
  * the PeerLink once media is settled, relays signals through the server, follows the peer's
- * reconnects, and exposes mic/camera toggles. Tear-down happens on unmount.
+ * reconnects, and exposes mic/camera toggles. It runs in the app-wide CallProvider (not in the call
+ * page), so the connection is being built while the app is still moving to /call/[id]; everything
+ * is torn down when the call ends.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState } from '../../protocol';
 import { acquireMedia, stopStream, type MediaProblem } from '../media';
+import { takePreparedIceServers, takePreparedMedia } from '../p2p/callPrep';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
 import { signalInbox } from '../p2p/signalInbox';
 import { readStats, summarize, type RtcStat, type StatsReading } from '../p2p/statsSummary';
@@ -48,29 +51,53 @@ export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () =
   const localRef = useRef<MediaStream | null>(null);
   const onIceFailedRef = useRef(onIceFailed);
   onIceFailedRef.current = onIceFailed;
+  // A camera that was turned off is still "ours": hasCamera says whether we had one to start with.
+  const [hadCamera, setHadCamera] = useState(false);
   const callId = call?.callId ?? null;
   const polite = call ? call.callee.id === me : false;
 
-  // 1. Camera and microphone.
+  // The hook lives as long as the app shell, across calls: a new call starts from a clean slate.
+  // Reset while rendering (not in an effect), so no effect ever sees the last call's state.
+  const [stateOf, setStateOf] = useState(callId);
+  if (stateOf !== callId) {
+    setStateOf(callId);
+    setGate('acquiring');
+    setProblem(null);
+    setLocal(null);
+    setRemote(null);
+    setLinkState('new');
+    setPeerReconnecting(false);
+    setPeerMedia({ audio: true, video: true });
+    setMic(true);
+    setCamera(true);
+    setHadCamera(false);
+  }
+
+  // 1. Camera and microphone, released when the call ends (or on "Try again").
   useEffect(() => {
     if (!callId) return;
     let cancelled = false;
+    let acquired: MediaStream | null = null;
     setGate('acquiring');
-    void acquireMedia().then(({ stream, problem: p }) => {
+    // Normally started by the accept already (callPrep); "Try again" asks afresh.
+    const media = takePreparedMedia(callId) ?? acquireMedia();
+    void media.then(({ stream, problem: p }) => {
       if (cancelled) return stopStream(stream);
+      acquired = stream;
       localRef.current = stream;
       setLocal(stream);
       setProblem(p);
       setMic(!!stream?.getAudioTracks().length);
       setCamera(!!stream?.getVideoTracks().length);
+      setHadCamera(!!stream?.getVideoTracks().length);
       setGate(p?.kind === 'permission-denied' ? 'blocked' : 'ready');
     });
     return () => {
       cancelled = true;
+      stopStream(acquired);
+      if (localRef.current === acquired) localRef.current = null;
     };
   }, [callId, attempt]);
-
-  useEffect(() => () => stopStream(localRef.current), []);
 
   // 2. The peer connection, once media is settled. Rebuilt (generation++) when the peer reloads.
   useEffect(() => {
@@ -81,34 +108,38 @@ export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () =
     let disposed = false;
     let unsubscribe = () => {};
 
-    void request('ice:config', {})
-      .catch(() => ({ iceServers: [] }))
-      .then(({ iceServers }) => {
-        if (disposed) return;
-        link = new PeerLink({
-          polite,
-          iceServers,
-          send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
-          onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
-          onState: setLinkState,
-          onFailed: () => onIceFailedRef.current(),
-          onError: (err) => console.warn('[confab] negotiation error', err),
-        });
-        linkRef.current = link;
-        const stream = localRef.current;
-        link.attach(stream);
-        // Honour toggles made before the link existed.
-        const audio = stream?.getAudioTracks()[0];
-        if (audio && !audio.enabled) void link.replaceTrack('audio', null);
-        unsubscribe = inbox.subscribe(callId, (signal) => link?.receive(signal));
-        const known = inbox.lastPeerMedia(callId);
-        if (known) setPeerMedia(known);
-        void request('call:media', {
-          callId,
-          audio: !!audio?.enabled,
-          video: !!stream?.getVideoTracks().some((t) => t.readyState === 'live'),
-        }).catch(() => undefined);
+    const iceServers =
+      takePreparedIceServers(callId) ??
+      request('ice:config', {}).then(
+        (r) => r.iceServers,
+        () => [],
+      );
+    void iceServers.then((iceServers) => {
+      if (disposed) return;
+      link = new PeerLink({
+        polite,
+        iceServers,
+        send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
+        onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
+        onState: setLinkState,
+        onFailed: () => onIceFailedRef.current(),
+        onError: (err) => console.warn('[confab] negotiation error', err),
       });
+      linkRef.current = link;
+      const stream = localRef.current;
+      link.attach(stream);
+      // Honour toggles made before the link existed.
+      const audio = stream?.getAudioTracks()[0];
+      if (audio && !audio.enabled) void link.replaceTrack('audio', null);
+      unsubscribe = inbox.subscribe(callId, (signal) => link?.receive(signal));
+      const known = inbox.lastPeerMedia(callId);
+      if (known) setPeerMedia(known);
+      void request('call:media', {
+        callId,
+        audio: !!audio?.enabled,
+        video: !!stream?.getVideoTracks().some((t) => t.readyState === 'live'),
+      }).catch(() => undefined);
+    });
 
     return () => {
       disposed = true;
@@ -217,7 +248,9 @@ export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () =
       return;
     }
     try {
-      const fresh = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+      const fresh = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+      });
       const track = fresh.getVideoTracks()[0]!;
       stream.addTrack(track);
       await linkRef.current?.replaceTrack('video', track);
@@ -225,16 +258,15 @@ export function usePeerCall(call: CallInfo | null, me: string, onIceFailed: () =
       setCamera(true);
       announce(!!stream.getAudioTracks()[0]?.enabled, true);
     } catch {
-      setProblem({ kind: 'in-use', title: 'Could not turn the camera on', detail: 'The camera is unavailable or blocked.' });
+      setProblem({
+        kind: 'in-use',
+        title: 'Could not turn the camera on',
+        detail: 'The camera is unavailable or blocked.',
+      });
     }
   }, [announce]);
 
   const hasMic = !!local?.getAudioTracks().length;
-  // A camera that was turned off is still "ours": hasCamera says whether we had one to start with.
-  const [hadCamera, setHadCamera] = useState(false);
-  useEffect(() => {
-    if (local?.getVideoTracks().length) setHadCamera(true);
-  }, [local]);
 
   return {
     gate,

@@ -39,6 +39,14 @@ const KINDS: readonly Kind[] = ['audio', 'video'];
 /** Extra wait of the polite side before it restarts ICE itself (see the class comment). */
 const POLITE_RESTART_DELAY_MS = 3000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long the camera keeps its full resolution after the first connect. With the default
+ * ('balanced') degradation, Chrome's encoder drops its first frames while it scales 720p down to
+ * what the starting bandwidth estimate affords, which delays the first picture by ~100 ms
+ * (bench/call-setup.ts); with 'maintain-resolution' it sends 720p at once. After this, 'balanced'
+ * again, so a poor link lowers the resolution rather than the frame rate.
+ */
+const QUICK_START_MS = 5000;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -54,6 +62,8 @@ export class PeerLink {
   private readonly outgoing = new Map<Kind, MediaStreamTrack | null>();
   private local: MediaStream | null | undefined; // undefined: attach() not called yet
   private localAdded = false;
+  private quickStartOver = false;
+  private quickStartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(private readonly opts: PeerLinkOptions) {
@@ -101,6 +111,7 @@ export class PeerLink {
   close() {
     this.closed = true;
     clearTimeout(this.recoveryTimer);
+    clearTimeout(this.quickStartTimer);
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
@@ -134,7 +145,8 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       this.settingRemoteAnswer = description.type === 'answer';
       try {
-        await this.pc.setRemoteDescription(description); // the polite side rolls back implicitly
+        // The polite side rolls back implicitly.
+        await this.pc.setRemoteDescription(description);
       } finally {
         this.settingRemoteAnswer = false;
       }
@@ -163,6 +175,7 @@ export class PeerLink {
       if (track && stream) {
         const sender = this.pc.addTrack(track, stream);
         this.senders.set(kind, sender);
+        if (kind === 'video') void setDegradation(sender, 'maintain-resolution');
         const wanted = this.outgoing.get(kind);
         if (wanted !== undefined && wanted !== track) void sender.replaceTrack(wanted);
       } else if (!this.pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) {
@@ -184,6 +197,11 @@ export class PeerLink {
     if (state === 'connected') {
       clearTimeout(this.recoveryTimer);
       this.restarted = false;
+      if (!this.quickStartOver) {
+        this.quickStartOver = true;
+        const video = this.senders.get('video');
+        if (video) this.quickStartTimer = setTimeout(() => void setDegradation(video, 'balanced'), QUICK_START_MS);
+      }
     } else if (state === 'disconnected') {
       this.armRecovery(this.opts.disconnectedGraceMs ?? 4000);
     } else if (state === 'failed') {
@@ -205,6 +223,15 @@ export class PeerLink {
       this.restartIce();
       this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     }, delay);
+  }
+}
+
+/** Best effort: a browser without degradationPreference keeps its default. */
+async function setDegradation(sender: RTCRtpSender, preference: RTCDegradationPreference) {
+  try {
+    await sender.setParameters({ ...sender.getParameters(), degradationPreference: preference } as RTCRtpSendParameters);
+  } catch {
+    // Not supported, or the sender has gone: nothing to do.
   }
 }
 

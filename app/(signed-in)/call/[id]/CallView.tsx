@@ -2,8 +2,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { endReasonText } from '@/lib/protocol';
-import { useCall } from '@/lib/client/hooks/useCall';
-import { usePeerCall } from '@/lib/client/hooks/usePeerCall';
+import { useActivePeerCall, useCall } from '@/lib/client/hooks/useCall';
 import { signalInbox } from '@/lib/client/p2p/signalInbox';
 import { getSocket, request } from '@/lib/client/socket';
 import { Duration } from './Duration';
@@ -38,7 +37,7 @@ export function CallView({ callId }: { callId: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on arrival
   }, [callId]);
 
-  const peer = usePeerCall(active, me.id, () => hangup('ice-failed'));
+  const peer = useActivePeerCall();
 
   if (state.phase === 'ended' && state.callId === callId) {
     return (

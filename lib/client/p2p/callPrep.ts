@@ -1,0 +1,59 @@
+/**
+ * Starts a call's camera and microphone, and fetches its ICE servers, the moment the call is sure
+ * to begin — the callee's click on Accept, the caller's "accepted" — rather than after the app has
+ * moved to the call page: both are then ready (or nearly) when the page builds its connection.
+ * The call page takes them once; a stream nobody took (the call ended first) is stopped, so the
+ * camera light never stays on.
+ */
+import { acquireMedia, stopStream, type AcquiredMedia } from '../media';
+import { request } from '../socket';
+
+/** A prepared stream not taken by then is released (the call page never came). */
+const UNCLAIMED_MS = 15_000;
+
+interface Prepared {
+  callId: string;
+  media: Promise<AcquiredMedia> | null;
+  iceServers: Promise<RTCIceServer[]> | null;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+let prepared: Prepared | null = null;
+
+export function prepareCall(callId: string): void {
+  if (prepared?.callId === callId) return;
+  discardPrepared();
+  prepared = {
+    callId,
+    media: acquireMedia(),
+    iceServers: request('ice:config', {}).then(
+      (r) => r.iceServers,
+      () => [],
+    ),
+    timer: setTimeout(() => discardPrepared(callId), UNCLAIMED_MS),
+  };
+}
+
+/** The prepared camera/microphone for this call, once; null if none was prepared. */
+export function takePreparedMedia(callId: string): Promise<AcquiredMedia> | null {
+  if (prepared?.callId !== callId) return null;
+  const { media } = prepared;
+  prepared.media = null;
+  return media;
+}
+
+/** The prepared ICE servers for this call, once; null if none were fetched. */
+export function takePreparedIceServers(callId: string): Promise<RTCIceServer[]> | null {
+  if (prepared?.callId !== callId) return null;
+  const { iceServers } = prepared;
+  prepared.iceServers = null;
+  return iceServers;
+}
+
+/** Drops what was prepared (for this call only, when given), stopping a stream nobody took. */
+export function discardPrepared(callId?: string): void {
+  if (!prepared || (callId && prepared.callId !== callId)) return;
+  clearTimeout(prepared.timer);
+  void prepared.media?.then(({ stream }) => stopStream(stream));
+  prepared = null;
+}
