@@ -25,10 +25,16 @@ interface SideSteps {
   mediaAsked: number | null;
   mediaGot: number | null;
   peer: number | null;
+  offer: number | null;
+  answer: number | null;
+  localCandidate: number | null;
+  remoteCandidate: number | null;
   iceConnected: number | null;
   connected: number | null;
   frameReceived: number | null;
   framePresented: number;
+  /** Main-thread long tasks between the click and the first frame, in ms (a duration, not a time). */
+  blocked: number;
 }
 
 interface CallSample {
@@ -43,6 +49,10 @@ const STEPS: [label: string, pick: (s: SideSteps) => number | null][] = [
   ['asked for camera and microphone (getUserMedia)', (s) => s.mediaAsked],
   ['got them', (s) => s.mediaGot],
   ['RTCPeerConnection created', (s) => s.peer],
+  ['offer in place (caller: set locally; callee: set remotely)', (s) => s.offer],
+  ['answer in place', (s) => s.answer],
+  ['first own ICE candidate gathered', (s) => s.localCandidate],
+  ["first of the peer's ICE candidates added", (s) => s.remoteCandidate],
   ['ICE connected', (s) => s.iceConnected],
   ['connected (ICE + DTLS)', (s) => s.connected],
   ['first remote frame received (last packet in)', (s) => s.frameReceived],
@@ -99,10 +109,19 @@ function steps(r: ProbeReading, clickAt: number): SideSteps {
     mediaAsked: since(r.media[0]?.start),
     mediaGot: since(r.media[0]?.end),
     peer: since(peer?.created),
+    offer: since(peer?.offer),
+    answer: since(peer?.answer),
+    localCandidate: since(peer?.localCandidate),
+    remoteCandidate: since(peer?.remoteCandidate),
     iceConnected: since(peer?.iceConnected),
     connected: since(peer?.connected),
     frameReceived: since(r.frame.received),
     framePresented: since(r.frame.presented)!,
+    blocked: r.longTasks.reduce((sum, t) => {
+      const start = Math.max(since(t.start)!, 0);
+      const end = Math.min(since(t.end)!, since(r.frame.presented)!);
+      return sum + Math.max(end - start, 0);
+    }, 0),
   };
 }
 
@@ -135,7 +154,14 @@ function report(mode: BenchMode, samples: CallSample[], failures: string[]): Ben
       },
       {
         columns: ['Step (median over runs, ms after the click)', 'callee', 'caller'],
-        rows: atCallee.map(([label, ms], i) => [label, fmt(ms), fmt(atCaller[i]![1])]),
+        rows: [
+          ...atCallee.map(([label, ms], i) => [label, fmt(ms), fmt(atCaller[i]![1])]),
+          [
+            'main thread busy in long tasks (> 50 ms) until that frame (a duration)',
+            fmt(median(samples.map((s) => s.callee.blocked))),
+            fmt(median(samples.map((s) => s.caller.blocked))),
+          ],
+        ],
       },
     ],
     charts: [

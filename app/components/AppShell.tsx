@@ -6,6 +6,7 @@ import { useConnection } from '@/lib/client/hooks/useConnection';
 import { CallProvider } from '@/lib/client/hooks/useCall';
 import { closeSocket } from '@/lib/client/socket';
 import { CallBanner } from './CallBanner';
+import { CallStage } from './call/CallStage';
 
 export interface ShellUser {
   id: string;
@@ -60,7 +61,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         </p>
       )}
       <CallBanner />
-      {children}
+      <CallStage>{children}</CallStage>
     </CallProvider>
   );
 }

@@ -14,6 +14,12 @@ import type { BrowserContext, Page } from '@playwright/test';
 export interface PeerTimes {
   created: number;
   track: number | null;
+  /** First offer / answer in place (set locally or remotely, whichever came first). */
+  offer: number | null;
+  answer: number | null;
+  /** First ICE candidate this side gathered, and the first one of the peer's it was given. */
+  localCandidate: number | null;
+  remoteCandidate: number | null;
   /** ICE found a working candidate pair. */
   iceConnected: number | null;
   /** ICE and DTLS done: media can flow. */
@@ -37,6 +43,8 @@ interface Probe {
   navigations: number[];
   media: Span[];
   peers: PeerTimes[];
+  /** Main-thread tasks over 50 ms (PerformanceObserver 'longtask'): time the page's JS could not run. */
+  longTasks: Span[];
   frame: FirstFrame | null;
   stop: (() => void) | null;
 }
@@ -45,8 +53,15 @@ type ProbeWindow = { __bench: Probe };
 
 /** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
 function installProbe() {
-  const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], frame: null, stop: null };
+  const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null, stop: null };
   (window as unknown as ProbeWindow).__bench = probe;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) probe.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No long-task timing in this browser: the list stays empty.
+  }
   window.addEventListener(
     'click',
     (e) => {
@@ -73,11 +88,29 @@ function installProbe() {
     };
   }
   const Native = window.RTCPeerConnection;
+  const described = (times: PeerTimes, type: RTCSdpType | undefined) => {
+    if (type === 'offer') times.offer ??= performance.now();
+    if (type === 'answer') times.answer ??= performance.now();
+  };
+  const timesOf = new WeakMap<RTCPeerConnection, PeerTimes>();
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
-      const times: PeerTimes = { created: performance.now(), track: null, iceConnected: null, connected: null };
+      const times: PeerTimes = {
+        created: performance.now(),
+        track: null,
+        offer: null,
+        answer: null,
+        localCandidate: null,
+        remoteCandidate: null,
+        iceConnected: null,
+        connected: null,
+      };
+      timesOf.set(this, times);
       probe.peers.push(times);
+      this.addEventListener('icecandidate', (e) => {
+        if (e.candidate) times.localCandidate ??= performance.now();
+      });
       this.addEventListener('track', () => (times.track ??= performance.now()));
       this.addEventListener('iceconnectionstatechange', () => {
         if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') times.iceConnected ??= performance.now();
@@ -85,6 +118,18 @@ function installProbe() {
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'connected') times.connected ??= performance.now();
       });
+    }
+    override async setLocalDescription(d?: RTCLocalSessionDescriptionInit) {
+      await super.setLocalDescription(d);
+      described(timesOf.get(this)!, this.localDescription?.type);
+    }
+    override async setRemoteDescription(d: RTCSessionDescriptionInit) {
+      await super.setRemoteDescription(d);
+      described(timesOf.get(this)!, d.type);
+    }
+    override async addIceCandidate(c?: RTCIceCandidateInit | null) {
+      if (c?.candidate) timesOf.get(this)!.remoteCandidate ??= performance.now();
+      await super.addIceCandidate(c ?? undefined);
     }
   } as typeof RTCPeerConnection;
 }
@@ -104,7 +149,7 @@ export function armFirstFrame(page: Page, selector: string): Promise<void> {
   return page.evaluate((sel) => {
     const probe = (window as unknown as ProbeWindow).__bench;
     probe.stop?.();
-    Object.assign(probe, { clicks: [], navigations: [], media: [], peers: [], frame: null });
+    Object.assign(probe, { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null });
     const hooked = new WeakSet<HTMLVideoElement>();
     const hook = () => {
       for (const video of document.querySelectorAll<HTMLVideoElement>(sel)) {
@@ -131,6 +176,7 @@ export interface ProbeReading {
   navigations: number[];
   media: Span[];
   peers: PeerTimes[];
+  longTasks: Span[];
 }
 
 /** Waits for the armed first frame, then returns what the probe saw. */
@@ -144,8 +190,8 @@ export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs =
     const probe = (window as unknown as ProbeWindow).__bench;
     probe.stop?.();
     const click = probe.clicks.filter((c) => c.label === label).at(-1)?.t ?? null;
-    const { frame, navigations, media, peers } = probe;
-    return { origin: performance.timeOrigin, click, frame: frame!, navigations, media, peers };
+    const { frame, navigations, media, peers, longTasks } = probe;
+    return { origin: performance.timeOrigin, click, frame: frame!, navigations, media, peers, longTasks };
   }, clickLabel);
 }
 

@@ -78,3 +78,17 @@ export const endReasonText: Record<CallEndReason, string> = {
   'ended-by-admin': 'Ended by an admin',
   'server-restart': 'The server restarted',
 };
+
+/** A call's address in the app: /call/<callId>. The call view itself lives in the signed-in shell. */
+export const callPath = (callId: string) => `/call/${callId}`;
+
+const CALL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Call ids are UUIDs (the server makes them). */
+export const isCallId = (id: string) => CALL_ID.test(id);
+
+/** The call id a pathname addresses, or null when it is not a (well-formed) call address. */
+export function callIdInPath(pathname: string): string | null {
+  const id = pathname.startsWith('/call/') ? pathname.slice('/call/'.length) : '';
+  return isCallId(id) ? id : null;
+}

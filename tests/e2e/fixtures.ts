@@ -26,6 +26,27 @@ function trackPeerConnections() {
   } as typeof RTCPeerConnection;
 }
 
+/** Records every camera/microphone track getUserMedia hands the page, to tell whether any is still live. */
+function trackCaptures() {
+  const w = window as unknown as { __captured: MediaStreamTrack[] };
+  w.__captured = [];
+  const media = navigator.mediaDevices;
+  if (!media) return;
+  const getUserMedia = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    const stream = await getUserMedia(constraints);
+    w.__captured.push(...stream.getTracks());
+    return stream;
+  };
+}
+
+/** Camera/microphone tracks the page captured and has not stopped (the camera light is on). */
+export function liveCaptures(page: Page): Promise<number> {
+  return page.evaluate(
+    () => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.filter((t) => t.readyState === 'live').length,
+  );
+}
+
 export async function registerUser(browser: Browser, base: string, baseURL?: string): Promise<UserPage> {
   const n = `${++seq}${Date.now().toString(36).slice(-4)}`;
   const name = `${base}${n}`;
@@ -33,6 +54,7 @@ export async function registerUser(browser: Browser, base: string, baseURL?: str
   // A browser launched by the test itself does not get the config's baseURL.
   const context = await browser.newContext(baseURL ? { baseURL } : {});
   await context.addInitScript(trackPeerConnections);
+  await context.addInitScript(trackCaptures);
   const page = await context.newPage();
   await page.goto('/register');
   await page.getByLabel('Display name').fill(name);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { call, expectMediaFlowing, inbound, lobbyEntry, peerConnectionsCreated, registerUser } from './fixtures';
+import { call, expectMediaFlowing, inbound, liveCaptures, lobbyEntry, peerConnectionsCreated, registerUser } from './fixtures';
 
 test('two users call 1:1 with real media; mute stops audio at the peer; hang-up returns both to the lobby', async ({ browser }) => {
   const alice = await registerUser(browser, 'Alice');
@@ -50,6 +50,9 @@ test('two users call 1:1 with real media; mute stops audio at the peer; hang-up 
   await bob.page.getByTestId('hangup').click();
   await expect(alice.page).toHaveURL(/\/lobby$/, { timeout: 10_000 });
   await expect(bob.page).toHaveURL(/\/lobby$/, { timeout: 10_000 });
+  // Both cameras and microphones are released.
+  await expect.poll(() => liveCaptures(alice.page)).toBe(0);
+  await expect.poll(() => liveCaptures(bob.page)).toBe(0);
   await expect(lobbyEntry(carol, alice)).toHaveAttribute('data-status', 'available');
 
   await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
@@ -59,8 +62,14 @@ test('decline: the caller is told, and both stay in the lobby', async ({ browser
   const alice = await registerUser(browser, 'Alice');
   const bob = await registerUser(browser, 'Bob');
   await call(alice, bob);
+  // The caller's camera starts while it rings (so it is ready on accept) …
+  await expect.poll(() => liveCaptures(alice.page)).toBeGreaterThan(0);
+  // … and the callee's does not start before they accept.
+  expect(await liveCaptures(bob.page)).toBe(0);
   await bob.page.getByTestId('incoming-call').getByRole('button', { name: 'Decline' }).click();
   await expect(alice.page.getByTestId('call-ended')).toContainText('Call declined');
+  // A declined call leaves no camera on.
+  await expect.poll(() => liveCaptures(alice.page)).toBe(0);
   await expect(bob.page.getByTestId('incoming-call')).toBeHidden();
   await expect(alice.page).toHaveURL(/\/lobby$/);
   await expect(lobbyEntry(alice, bob)).toHaveAttribute('data-status', 'available');
@@ -92,6 +101,7 @@ test('cancel: the caller cancels while ringing and the callee stops ringing', as
   await alice.page.getByTestId('outgoing-call').getByRole('button', { name: 'Cancel' }).click();
   await expect(bob.page.getByTestId('incoming-call')).toBeHidden();
   await expect(bob.page.getByTestId('call-ended')).toContainText('Call cancelled');
+  await expect.poll(() => liveCaptures(alice.page)).toBe(0);
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 

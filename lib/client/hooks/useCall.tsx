@@ -6,7 +6,7 @@
  */
 import { usePathname, useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
-import type { CallEndReason, CallInfo, CallParty } from '../../protocol';
+import { callPath, type CallEndReason, type CallInfo, type CallParty } from '../../protocol';
 import { callIdOf, idle, makeCallReducer, type CallState } from '../p2p/callReducer';
 import { discardPrepared, prepareCall } from '../p2p/callPrep';
 import { signalInbox } from '../p2p/signalInbox';
@@ -77,10 +77,13 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
   }, []);
 
   // Follow the call: into /call/[id] when it becomes active, back to the lobby once it has ended.
+  // The call view belongs to the shell (CallStage), so entering a call only changes the address:
+  // Next's router follows a plain pushState without fetching a page, which would compete with the
+  // negotiation that starts at this very moment.
   const activeId = state.phase === 'active' ? state.call.callId : null;
   useEffect(() => {
-    if (activeId && pathname !== `/call/${activeId}`) router.push(`/call/${activeId}`);
-  }, [activeId, pathname, router]);
+    if (activeId && pathname !== callPath(activeId)) window.history.pushState(null, '', callPath(activeId));
+  }, [activeId, pathname]);
   useEffect(() => {
     if (state.phase !== 'ended') return;
     const onCallPage = pathname.startsWith('/call/');
@@ -103,10 +106,10 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
         fireAndForget(request('call:cancel', { callId: info.callId }));
         return;
       }
-      if (info.phase === 'active') {
-        signalInbox(getSocket()).expect(info.callId);
-        prepareCall(info.callId);
-      }
+      if (info.phase === 'active') signalInbox(getSocket()).expect(info.callId);
+      // The camera starts while it rings (as a video call's caller expects), so it is ready the
+      // moment the callee accepts. Released when the call ends unanswered.
+      prepareCall(info.callId, info.phase === 'ringing' ? info.ringDeadline - info.startedAt : 0);
       dispatch({ type: 'invite-sent', call: info });
     } catch (err) {
       const e = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
@@ -147,6 +150,7 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
         if (s.phase === 'dialing') cancelWhenKnown.current = true;
         const callId = callIdOf(s);
         if (s.phase === 'outgoing' && callId) fireAndForget(request('call:cancel', { callId }));
+        if (callId) discardPrepared(callId);
         dispatch({ type: 'cancel' });
       },
       hangup(reason = 'hangup') {

@@ -75,7 +75,11 @@ export function useRoom(slug: string, myName: string) {
           onProducerEnded: (source) => source === 'screen' && setScreen(false),
         });
         client.current = c;
-        await c.load(joined.routerRtpCapabilities);
+        const loading = c.load(joined.routerRtpCapabilities);
+        // Both transports are asked for while the device loads; see SfuClient.prepareTransport.
+        if (joined.producers.length) c.prepareTransport('recv');
+        if (options.stream?.getTracks().length) c.prepareTransport('send');
+        await loading;
         joinOptions.current = options;
         dispatch({ type: 'joined', joined });
         for (const p of joined.producers) void consume(p.producerId);

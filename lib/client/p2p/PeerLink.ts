@@ -17,6 +17,7 @@
  * once (an offer collision, and a rollback) stays the exception.
  */
 import type { CallSignal, IceCandidateInit } from '../../protocol';
+import { withVideoStartBitrate } from './startBitrate';
 
 export type LinkState = RTCPeerConnectionState;
 
@@ -145,8 +146,8 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       this.settingRemoteAnswer = description.type === 'answer';
       try {
-        // The polite side rolls back implicitly.
-        await this.pc.setRemoteDescription(description);
+        // The polite side rolls back implicitly. Our video's starting bandwidth comes from here.
+        await this.pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
       } finally {
         this.settingRemoteAnswer = false;
       }

@@ -35,6 +35,7 @@ export interface SfuClientEvents {
 
 export class SfuClient {
   private device: Device | null = null;
+  private loaded: Promise<void> | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<ProducerSource, Producer>();
@@ -44,9 +45,21 @@ export class SfuClient {
 
   constructor(private readonly events: SfuClientEvents = {}) {}
 
-  async load(routerRtpCapabilities: unknown) {
-    this.device = await Device.factory();
-    await this.device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+  load(routerRtpCapabilities: unknown): Promise<void> {
+    this.loaded ??= (async () => {
+      const device = await Device.factory();
+      await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+      this.device = device;
+    })();
+    return this.loaded;
+  }
+
+  /**
+   * Starts creating a transport now. Its server half needs no device, so asking for it while
+   * load() is still probing the browser saves a round trip on the way to the first remote frame.
+   */
+  prepareTransport(direction: 'send' | 'recv') {
+    this.transport(direction).catch(() => undefined); // a real use reports the error
   }
 
   get rtpCapabilities() {
@@ -196,8 +209,10 @@ export class SfuClient {
   }
 
   private async createTransport(direction: 'send' | 'recv'): Promise<Transport> {
+    if (!this.loaded) throw new Error('SfuClient.load() first');
+    const asked = request('room:transport-create', { direction });
+    const [params] = await Promise.all([asked, this.loaded]);
     const device = this.requireDevice();
-    const params = await request('room:transport-create', { direction });
     const options = {
       id: params.id,
       iceParameters: params.iceParameters as types.IceParameters,
@@ -233,6 +248,10 @@ export class SfuClient {
         void this.restartIce(transport);
       }
     });
+    if (this.closed) {
+      transport.close();
+      throw new Error('closed');
+    }
     if (direction === 'send') this.sendTransport = transport;
     else this.recvTransport = transport;
     return transport;

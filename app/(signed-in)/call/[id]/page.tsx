@@ -1,14 +1,16 @@
 import { notFound } from 'next/navigation';
 import { requireUser } from '@/lib/server/pageAuth';
-import { CallView } from './CallView';
+import { callPath, isCallId } from '@/lib/protocol';
 
 export const dynamic = 'force-dynamic';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/**
+ * A call's address, opened directly or reloaded. The signed-in shell shows the call view here
+ * (app/components/call/CallStage), so this page only checks the address and the session.
+ */
 export default async function CallPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
-  await requireUser(`/call/${id}`);
-  return <CallView callId={id} />;
+  if (!isCallId(id)) notFound();
+  await requireUser(callPath(id));
+  return null;
 }
