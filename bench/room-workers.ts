@@ -4,11 +4,12 @@
  * sfu/Room.ts does (viewers on the least-loaded worker, producers piped with pipeToRouter).
  * Capacity ratio = capacity(b) / capacity(a); goal ≥ 1.8×.
  */
+import os from 'node:os';
 import { benchCommand } from './lib/command';
 import { lineChart } from './lib/svgChart';
 import type { Benchmark, BenchContext, BenchResult } from './lib/types';
 import { openSink } from './sfu/sinks';
-import { capacity, CPU_LIMIT_PCT, fmt, LOSS_LIMIT_PCT, measureAt, openRig, type JudgedPoint } from './sfu/sweep';
+import { capacity, CPU_LIMIT_PCT, fmt, LOSS_LIMIT_PCT, measureAt, nextRefinement, openRig, REFINE_STEPS, type JudgedPoint } from './sfu/sweep';
 
 const GOAL_RATIO = 1.8;
 const SIZES = { smoke: [20], quick: [200, 400, 600, 800], full: [200, 400, 600, 800, 1000, 1200, 1600] } as const;
@@ -31,6 +32,23 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
         `${viewers} viewers: 1 worker cpu ${fmt(a.cpuPct[0]!)} % loss ${fmt(a.lossPct, 2)} % | ` +
           `2 workers cpu ${b.cpuPct.map((c) => fmt(c)).join('/')} % loss ${fmt(b.lossPct, 2)} %`,
       );
+    }
+    // Narrow both capacities between their grid points, still alternating the two set-ups.
+    for (let i = 0; i < REFINE_STEPS[ctx.mode]; i++) {
+      const steps = [
+        [single, one],
+        [spread, two],
+      ] as const;
+      let measured = false;
+      for (const [rig, points] of steps) {
+        const viewers = nextRefinement(points);
+        if (viewers === null) continue;
+        const p = await measureAt(rig, viewers, SECONDS[ctx.mode]);
+        points.push(p);
+        measured = true;
+        ctx.log(`refine ${rig === single ? '1 worker' : '2 workers'} at ${viewers}: cpu ${p.cpuPct.map((c) => fmt(c)).join('/')} % loss ${fmt(p.lossPct, 2)} % → ${p.ok ? 'ok' : 'over'}`);
+      }
+      if (!measured) break;
     }
   } finally {
     single.close();
@@ -57,19 +75,22 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
       (bounded ? ' (One set-up never hit a limit in this sweep, so the ratio is a bound; run --full for the wider sweep.)' : ''),
     tables: [
       {
-        columns: ['viewers', '1 worker: CPU %', 'loss %', 'p99 ms', 'ok', '2 workers: CPU % (w1 / w2)', 'loss %', 'p99 ms', 'ok'],
-        rows: one.map((a, i) => {
-          const b = two[i]!;
+        columns: ['viewers', '1 worker: CPU %', 'loss %', 'p99 ms', 'machine %', 'ok', '2 workers: CPU % (w1 / w2)', 'loss %', 'p99 ms', 'machine %', 'ok'],
+        rows: sizesOf(one, two).map((viewers) => {
+          const a = one.find((p) => p.viewers === viewers);
+          const b = two.find((p) => p.viewers === viewers);
           return [
-            a.viewers,
-            fmt(a.cpuPct[0]!),
-            fmt(a.lossPct, 2),
-            fmt(a.p99Ms),
-            a.ok ? 'yes' : 'no',
-            b.cpuPct.map((c) => fmt(c)).join(' / '),
-            fmt(b.lossPct, 2),
-            fmt(b.p99Ms),
-            b.ok ? 'yes' : 'no',
+            viewers,
+            a ? fmt(a.cpuPct[0]!) : '–',
+            a ? fmt(a.lossPct, 2) : '–',
+            a ? fmt(a.p99Ms) : '–',
+            a ? fmt(a.machinePct, 0) : '–',
+            a ? (a.ok ? 'yes' : 'no') : '–',
+            b ? b.cpuPct.map((c) => fmt(c)).join(' / ') : '–',
+            b ? fmt(b.lossPct, 2) : '–',
+            b ? fmt(b.p99Ms) : '–',
+            b ? fmt(b.machinePct, 0) : '–',
+            b ? (b.ok ? 'yes' : 'no') : '–',
           ];
         }),
       },
@@ -82,8 +103,8 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
           xLabel: 'viewers (video + audio consumers each)',
           yLabel: 'CPU of the busiest worker (% of a core)',
           series: [
-            { name: 'one worker + router', points: one.map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
-            { name: 'two workers, pipeToRouter', points: two.map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
+            { name: 'one worker + router', points: bySize(one).map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
+            { name: 'two workers, pipeToRouter', points: bySize(two).map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
           ],
           refLines: [{ axis: 'y', value: CPU_LIMIT_PCT, label: `${CPU_LIMIT_PCT} % limit` }],
         }),
@@ -91,9 +112,13 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
     ],
     notes: [
       'The publisher\'s router lives on worker 1; with two workers, half the viewers consume on worker 2 through one PipeTransport pair, so worker 1 also pays for the pipe (one extra copy of each packet).',
-      'This machine has 2 cores: with both workers busy, the load generator and the kernel\'s packet handling compete with them, so the ratio here is a floor for what 2 dedicated cores give.',
+      `After the grid, each capacity is narrowed by bisection (${REFINE_STEPS[ctx.mode]} steps, sizes rounded to 10; rows with a dash were measured for one set-up only).`,
+      `"machine %" is the whole machine's busy time over the window (all ${os.availableParallelism()} cores = ${100 * os.availableParallelism()} %), from /proc/stat. This machine has ${os.availableParallelism()} cores: with both workers busy, the load generator, the Node process driving both workers and the kernel\'s packet handling for the sink run on the same cores, and the two-worker set-up starts losing packets when the machine as a whole runs out, while each worker is still well below its limit. So the ratio here is a floor for what 2 dedicated cores give.`,
     ],
   };
 }
+
+const bySize = (points: readonly JudgedPoint[]) => [...points].sort((a, b) => a.viewers - b.viewers);
+const sizesOf = (...sets: readonly JudgedPoint[][]) => [...new Set(sets.flat().map((p) => p.viewers))].sort((a, b) => a - b);
 
 export const benchmark: Benchmark = { id: 'room-workers', title: 'One room across workers', run };

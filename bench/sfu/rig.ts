@@ -6,6 +6,8 @@
  * producers piped to the second router with pipeToRouter (exactly what sfu/Room.ts does).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../../sfu/Room';
@@ -29,6 +31,8 @@ export interface PointResult {
   outPps: number;
   p50Ms: number;
   p99Ms: number;
+  /** The whole machine's busy time over the window, in % of one core (all cores: 100 × cores). */
+  machinePct: number;
 }
 
 interface Side {
@@ -37,8 +41,15 @@ interface Side {
   viewers: number;
 }
 
+/** Unmeasured run of the source before each window (see measure()). */
+const SETTLE_MS = 1000;
+/** Time for in-flight packets to land (queued in the worker when it is overloaded) before counting. */
+const DRAIN_MS = 500;
+
 export class FanoutRig {
   private readonly transports: types.Transport[] = [];
+  /** The bulk viewers' transports with their side, newest last (the latency samplers are not here). */
+  private readonly bulk: { transport: types.Transport; side: Side }[] = [];
   private bulkViewers = 0;
 
   private constructor(
@@ -92,28 +103,55 @@ export class FanoutRig {
     return this.bulkViewers;
   }
 
-  /** Adds bulk viewers up to `total`, placing each on the side with the fewest (Confab's placement). */
-  async growTo(total: number) {
+  get workerPids(): number[] {
+    return this.sides.map((s) => s.worker.pid);
+  }
+
+  /**
+   * Adds bulk viewers up to `total`, placing each on the side with the fewest (Confab's placement),
+   * or removes the newest ones down to it (capacity refinement measures below the last size).
+   */
+  async resizeTo(total: number) {
     while (this.bulkViewers < total) {
       const side = this.sides.reduce((a, b) => (b.viewers < a.viewers ? b : a));
-      await this.addViewer(side, { ip: this.sink.destIp, port: this.sink.port, srtp: process.env.BENCH_NO_SRTP !== '1', listenIp: this.sink.listenIp });
+      const transport = await this.addViewer(side, { ip: this.sink.destIp, port: this.sink.port, srtp: process.env.BENCH_NO_SRTP !== '1', listenIp: this.sink.listenIp });
+      this.bulk.push({ transport, side });
       this.bulkViewers++;
+    }
+    while (this.bulkViewers > total) {
+      const { transport, side } = this.bulk.pop()!;
+      transport.close();
+      this.transports.splice(this.transports.indexOf(transport), 1);
+      side.viewers--;
+      this.bulkViewers--;
     }
   }
 
-  /** One measurement window: the source starts on a key frame, runs, stops; then counters settle. */
+  /**
+   * One measurement window: the source starts on a key frame, runs, stops; then counters settle.
+   * The source first runs for SETTLE_MS unmeasured: consumers that were just added cost the worker
+   * a one-off burst (key-frame requests, probation, first RTCP), and a window that opens on that
+   * burst reported input loss at sizes the worker handles in steady state (250 viewers at ~70 % CPU
+   * showed 8 % loss in one run, 0 % in the next).
+   */
   async measure(seconds: number): Promise<PointResult> {
+    this.source.start();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    this.source.stop();
+    await new Promise((r) => setTimeout(r, DRAIN_MS)); // nothing of the settling run lands in the window
     const before = this.sink.counters();
     const sent0 = { ...this.source.stats };
     const cpu0 = await Promise.all(this.sides.map((s) => s.worker.getResourceUsage()));
+    const machine0 = machineTicks();
     const t0 = process.hrtime.bigint();
     this.sampler.start();
     this.source.start();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     this.source.stop();
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const machine1 = machineTicks();
     const cpu1 = await Promise.all(this.sides.map((s) => s.worker.getResourceUsage()));
-    await new Promise((r) => setTimeout(r, 500)); // let in-flight packets land before counting
+    await new Promise((r) => setTimeout(r, DRAIN_MS)); // let in-flight packets land before counting
     const latencies = this.sampler.stop();
     const after = this.sink.counters();
     const sent = this.source.stats.videoPackets + this.source.stats.audioPackets - sent0.videoPackets - sent0.audioPackets;
@@ -128,6 +166,7 @@ export class FanoutRig {
       outPps: got / (wallMs / 1000),
       p50Ms: pct(0.5),
       p99Ms: pct(0.99),
+      machinePct: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100 * os.availableParallelism(),
     };
   }
 
@@ -137,7 +176,7 @@ export class FanoutRig {
     for (const side of this.sides) side.worker.close();
   }
 
-  private async addViewer(side: Side, to: { ip: string; port: number; srtp: boolean; listenIp: string }) {
+  private async addViewer(side: Side, to: { ip: string; port: number; srtp: boolean; listenIp: string }): Promise<types.Transport> {
     const transport = await side.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: to.listenIp, portRange: { min: 30000, max: 39999 } },
       rtcpMux: true,
@@ -152,12 +191,36 @@ export class FanoutRig {
         ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: crypto.randomBytes(SUITE === 'AEAD_AES_256_GCM' ? 44 : 30).toString('base64') } }
         : {}),
     });
-    const caps = side.router.rtpCapabilities;
+    const caps = process.env.BENCH_TCC === '1' ? side.router.rtpCapabilities : withoutTransportCc(side.router.rtpCapabilities);
     for (const producer of this.producers) {
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps });
       if (!to.srtp) this.sampler.kinds.set(consumer.rtpParameters.codecs[0]!.payloadType, consumer.kind);
     }
     this.transports.push(transport);
     side.viewers++;
+    return transport;
   }
+}
+
+/**
+ * The router's capabilities without transport-wide congestion control. A browser sends transport-cc
+ * feedback every ~100 ms, and each feedback removes the packets it covers from the worker's
+ * send-time history; our kernel sink never answers, so with transport-cc every viewer's history
+ * would keep 60 s of packets (~9,000 map entries each) and its upkeep became the largest item of the
+ * profile (13 %), a cost browsers do not cause. Without it the viewers pay every other per-packet
+ * cost a browser's consumer does (sequence rewriting, retransmission buffer, counters, SRTP, send).
+ */
+function withoutTransportCc(caps: types.RtpCapabilities): types.RtpCapabilities {
+  return {
+    ...caps,
+    codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
+    headerExtensions: caps.headerExtensions?.filter((h) => !h.uri.includes('transport-wide-cc')),
+  };
+}
+
+/** Busy and total jiffies of all cores, from /proc/stat (busy = everything but idle and iowait). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - (fields[4] ?? 0), total };
 }

@@ -66,8 +66,13 @@ export class RtpSource {
     await new Promise<void>((resolve) => this.socket.bind(0, ip, resolve));
   }
 
-  /** Starts with a key frame, so every consumer created before start() forwards every packet. */
+  /**
+   * Starts with a key frame, so every consumer created before start() forwards every packet. (A
+   * consumer drops video until its first key frame; restarting mid-GOP made every viewer added
+   * since the last window lose up to 2 s of video, which the sweep reported as loss.)
+   */
   start() {
+    this.frame = Math.ceil(this.frame / KEYFRAME_EVERY) * KEYFRAME_EVERY;
     this.sendVideoFrame();
     this.sendAudioFrame();
     this.timers.push(setInterval(() => this.sendVideoFrame(), 1000 / FPS));

@@ -26,12 +26,40 @@ export function capacity(points: readonly JudgedPoint[]): number {
   return best;
 }
 
+/** Bisection steps after the coarse sweep, per mode (see nextRefinement). */
+export const REFINE_STEPS = { smoke: 0, quick: 3, full: 4 } as const;
+
+/**
+ * The next size to measure when narrowing a capacity found on a coarse grid: halfway (rounded to
+ * 10 viewers) between the capacity and the smallest size above it that was not within limits, or
+ * null when there is nothing to narrow (nothing failed, nothing passed, or the gap is closed).
+ */
+export function nextRefinement(points: readonly JudgedPoint[]): number | null {
+  const cap = capacity(points);
+  const failed = points.filter((p) => !p.ok && p.viewers > cap).map((p) => p.viewers);
+  if (cap === 0 || failed.length === 0) return null;
+  const mid = Math.round((cap + Math.min(...failed)) / 20) * 10;
+  return mid > cap && mid < Math.min(...failed) ? mid : null;
+}
+
+/** Measures bisection sizes until the capacity is narrowed `steps` times; returns all points, by size. */
+export async function refine(rig: FanoutRig, points: JudgedPoint[], steps: number, seconds: number, log: (p: JudgedPoint) => void) {
+  for (let i = 0; i < steps; i++) {
+    const viewers = nextRefinement(points);
+    if (viewers === null) break;
+    const p = await measureAt(rig, viewers, seconds);
+    points.push(p);
+    log(p);
+  }
+  return points.sort((a, b) => a.viewers - b.viewers);
+}
+
 export async function openRig(workers: 1 | 2, sink: Sink): Promise<FanoutRig> {
   return FanoutRig.create({ workers, workerBin: workerBinPath(repoRoot) as string, sink });
 }
 
 export async function measureAt(rig: FanoutRig, viewers: number, seconds: number): Promise<JudgedPoint> {
-  await rig.growTo(viewers);
+  await rig.resizeTo(viewers);
   const point = await rig.measure(seconds);
   return { ...point, ok: withinLimits(point) };
 }
