@@ -36,6 +36,13 @@ export interface FirstFrame {
   presented: number;
   /** When the last packet of the frame arrived (WebRTC sources), if the browser says. */
   received: number | null;
+  width: number;
+}
+
+/** A frame whose width differs from the one before (a simulcast layer switch), within 5 s of the first. */
+export interface WidthChange {
+  presented: number;
+  width: number;
 }
 
 interface Probe {
@@ -46,6 +53,7 @@ interface Probe {
   /** Main-thread tasks over 50 ms (PerformanceObserver 'longtask'): time the page's JS could not run. */
   longTasks: Span[];
   frame: FirstFrame | null;
+  widths: WidthChange[];
   stop: (() => void) | null;
 }
 
@@ -53,7 +61,7 @@ type ProbeWindow = { __bench: Probe };
 
 /** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
 function installProbe() {
-  const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null, stop: null };
+  const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null, widths: [], stop: null };
   (window as unknown as ProbeWindow).__bench = probe;
   try {
     new PerformanceObserver((list) => {
@@ -149,16 +157,19 @@ export function armFirstFrame(page: Page, selector: string): Promise<void> {
   return page.evaluate((sel) => {
     const probe = (window as unknown as ProbeWindow).__bench;
     probe.stop?.();
-    Object.assign(probe, { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null });
+    Object.assign(probe, { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null, widths: [] });
     const hooked = new WeakSet<HTMLVideoElement>();
     const hook = () => {
       for (const video of document.querySelectorAll<HTMLVideoElement>(sel)) {
         if (hooked.has(video)) continue;
         hooked.add(video);
-        video.requestVideoFrameCallback((_now, meta) => {
+        const onFrame: VideoFrameRequestCallback = (_now, meta) => {
           const received = (meta as { receiveTime?: number }).receiveTime ?? null;
-          probe.frame ??= { presented: meta.presentationTime, received };
-        });
+          probe.frame ??= { presented: meta.presentationTime, received, width: meta.width };
+          if (probe.widths.at(-1)?.width !== meta.width) probe.widths.push({ presented: meta.presentationTime, width: meta.width });
+          if (meta.presentationTime - probe.frame.presented < 5000) video.requestVideoFrameCallback(onFrame);
+        };
+        video.requestVideoFrameCallback(onFrame);
       }
     };
     hook();
@@ -177,6 +188,7 @@ export interface ProbeReading {
   media: Span[];
   peers: PeerTimes[];
   longTasks: Span[];
+  widths: WidthChange[];
 }
 
 /** Waits for the armed first frame, then returns what the probe saw. */
@@ -190,8 +202,8 @@ export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs =
     const probe = (window as unknown as ProbeWindow).__bench;
     probe.stop?.();
     const click = probe.clicks.filter((c) => c.label === label).at(-1)?.t ?? null;
-    const { frame, navigations, media, peers, longTasks } = probe;
-    return { origin: performance.timeOrigin, click, frame: frame!, navigations, media, peers, longTasks };
+    const { frame, navigations, media, peers, longTasks, widths } = probe;
+    return { origin: performance.timeOrigin, click, frame: frame!, navigations, media, peers, longTasks, widths };
   }, clickLabel);
 }
 
@@ -209,4 +221,19 @@ function describeProbe(page: Page): Promise<string> {
       return `peer connections: ${peers.join('; ') || 'none'}; videos: ${videos.join(', ') || 'none'}`;
     })
     .catch((err: unknown) => `(page unreadable: ${String(err)})`);
+}
+
+/**
+ * Waits until the armed video has presented a frame at least `minWidth` wide (or `timeoutMs` passed)
+ * and returns when that frame was presented (page clock), or null if none came.
+ */
+export async function readWideFrame(page: Page, minWidth: number, timeoutMs = 5000): Promise<number | null> {
+  const found = (w: number) =>
+    (window as unknown as ProbeWindow).__bench.widths.find((c) => c.width >= w)?.presented ?? null;
+  try {
+    await page.waitForFunction(found, minWidth, { timeout: timeoutMs, polling: 50 });
+  } catch {
+    return null;
+  }
+  return page.evaluate(found, minWidth);
 }

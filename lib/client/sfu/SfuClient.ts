@@ -22,6 +22,9 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
 ];
 
+/** A video consumer's preferred layer is applied after its first media, or after this long without. */
+const FIRST_MEDIA_MAX_WAIT_MS = 3000;
+
 /** ICE `disconnected` often heals by itself; restart only if it lasts this long. */
 const DISCONNECTED_RESTART_MS = 3000;
 
@@ -41,6 +44,10 @@ export class SfuClient {
   private readonly producers = new Map<ProducerSource, Producer>();
   /** Keyed by the remote producer id. */
   private readonly consumers = new Map<string, Consumer>();
+  /** The simulcast layer each remote producer's tile asked for (see setPreferredLayer). */
+  private readonly wantedLayers = new Map<string, number>();
+  /** Video consumers whose first media has arrived (their layer may move up now). */
+  private readonly flowing = new Set<string>();
   private closed = false;
 
   constructor(private readonly events: SfuClientEvents = {}) {}
@@ -143,6 +150,13 @@ export class SfuClient {
     }
     this.consumers.set(producerId, consumer);
     await request('room:consumer-resume', { consumerId: consumer.id });
+    if (consumer.kind === 'video') {
+      void firstMedia(consumer.track, FIRST_MEDIA_MAX_WAIT_MS).then(() => {
+        this.flowing.add(consumer.id);
+        const layer = this.wantedLayers.get(producerId);
+        if (layer !== undefined) void this.setPreferredLayer(producerId, layer);
+      });
+    }
     return consumer;
   }
 
@@ -160,6 +174,7 @@ export class SfuClient {
   dropConsumer(producerId: string) {
     this.consumers.get(producerId)?.close();
     this.consumers.delete(producerId);
+    this.wantedLayers.delete(producerId);
   }
 
   /** Off-screen tiles need no media: pausing the consumer stops the SFU forwarding it. */
@@ -171,10 +186,16 @@ export class SfuClient {
     await request(paused ? 'room:consumer-pause' : 'room:consumer-resume', { consumerId: consumer.id }).catch(() => undefined);
   }
 
-  /** 0 = lowest simulcast layer … 2 = full resolution. */
+  /**
+   * 0 = lowest simulcast layer … 2 = full resolution. Remembered per producer: the SFU starts each
+   * consumer on the lowest layer, whose small key frame makes the first picture come sooner, and
+   * the layer the tile asked for (usually before its consumer existed) is applied once that first
+   * media has arrived.
+   */
   async setPreferredLayer(producerId: string, spatialLayer: number) {
+    this.wantedLayers.set(producerId, spatialLayer);
     const consumer = this.consumers.get(producerId);
-    if (!consumer || consumer.closed || consumer.kind !== 'video') return;
+    if (!consumer || consumer.closed || consumer.kind !== 'video' || !this.flowing.has(consumer.id)) return;
     await request('room:consumer-layers', { consumerId: consumer.id, spatialLayer }).catch(() => undefined);
   }
 
@@ -184,6 +205,7 @@ export class SfuClient {
     for (const producer of this.producers.values()) producer.close();
     this.consumers.clear();
     this.producers.clear();
+    this.wantedLayers.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = this.recvTransport = null;
@@ -266,4 +288,20 @@ export class SfuClient {
       console.warn('[confab] ICE restart failed', err);
     }
   }
+}
+
+/** Resolves when a remote track gets its first media (it starts muted), or after `maxWaitMs`. */
+function firstMedia(track: MediaStreamTrack, maxWaitMs: number): Promise<void> {
+  if (!track.muted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxWaitMs);
+    track.addEventListener(
+      'unmute',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
