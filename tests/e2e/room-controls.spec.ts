@@ -90,3 +90,29 @@ test('simulcast: shrinking a tile lowers the resolution the SFU forwards to it',
 
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
+
+test('simulcast: a participant whose tile is small from the start never gets the full layer', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await registerUser(browser, 'Alice');
+  const bob = await registerUser(browser, 'Bob');
+  // Small enough for the middle layer only: the tile reports its size before its consumer exists.
+  await bob.page.setViewportSize({ width: 420, height: 500 });
+  const url = await createRoom(alice, 'Small tile');
+  await joinRoom(bob, url);
+
+  const track = await expect
+    .poll(() => tileTrackId(bob.page, alice.name, 'video'), { timeout: 15_000 })
+    .not.toBeNull()
+    .then(() => tileTrackId(bob.page, alice.name, 'video'));
+  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
+  // Long enough for the sender's bandwidth estimate to allow the top layer (see the test above).
+  let widest = 0;
+  for (let i = 0; i < 16; i++) {
+    widest = Math.max(widest, (await streamFor(bob.page, track!))?.frameWidth ?? 0);
+    await bob.page.waitForTimeout(500);
+  }
+  expect(widest).toBeGreaterThan(0);
+  expect(widest).toBeLessThanOrEqual(640);
+
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
