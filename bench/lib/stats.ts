@@ -50,9 +50,15 @@ export function summarize(samples: readonly number[]): Summary {
 }
 
 /** Points of the empirical CDF: (value, fraction of samples ≤ value), for step charts. */
-export function cdfPoints(samples: readonly number[]): [number, number][] {
+export function cdfPoints(samples: readonly number[], maxPoints = 500): [number, number][] {
   const sorted = sortAscending(samples);
-  return sorted.map((x, i) => [x, (i + 1) / sorted.length]);
+  const n = sorted.length;
+  if (n <= maxPoints) return sorted.map((x, i) => [x, (i + 1) / n]);
+  // A chart needs no more points than it has pixels: evenly spaced ranks, the last one included.
+  return Array.from({ length: maxPoints }, (_, k) => {
+    const i = Math.round(((k + 1) * n) / maxPoints) - 1;
+    return [sorted[i]!, (i + 1) / n];
+  });
 }
 
 /**

@@ -49,8 +49,9 @@ export function lineChart(spec: LineChartSpec): string {
   const refY = (spec.refLines ?? []).filter((r) => r.axis === 'y').map((r) => r.value);
   const xs = [...allPoints.map((p) => p[0]), ...refX];
   const ys = [...allPoints.map((p) => p[1]), ...refY];
-  const xAxis = niceAxis(spec.x?.min ?? Math.min(...xs), spec.x?.max ?? Math.max(...xs));
-  const yAxis = niceAxis(spec.y?.min ?? Math.min(0, ...ys), spec.y?.max ?? Math.max(...ys));
+  // Loops, not Math.min(...xs): a spread of 10^5 arguments overflows the stack.
+  const xAxis = niceAxis(spec.x?.min ?? extent(xs).min, spec.x?.max ?? extent(xs).max);
+  const yAxis = niceAxis(spec.y?.min ?? Math.min(0, extent(ys).min), spec.y?.max ?? extent(ys).max);
   const xFormat = spec.xFormat ?? defaultFormat(xAxis.step);
   const yFormat = spec.yFormat ?? defaultFormat(yAxis.step);
 
@@ -184,4 +185,14 @@ const r = (v: number) => Math.round(v * 10) / 10;
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function extent(values: readonly number[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }

@@ -129,7 +129,7 @@ export async function measureSize(opts: SizeOptions): Promise<SizeResult> {
     for (const user of probes.slice(0, opts.probes)) {
       const r = await probe(user);
       latencies.push(...r.latencies);
-      allReceived.push(Math.max(...r.latencies));
+      allReceived.push(r.latencies.reduce((a, b) => Math.max(a, b), -Infinity));
       handshakes.push(r.handshake);
       await sleep(PROBE_SPACING_MS);
     }

@@ -23,6 +23,15 @@ describe('bench statistics', () => {
     ]);
   });
 
+  it('thins a large CDF to evenly spaced ranks, keeping the extremes', () => {
+    const samples = Array.from({ length: 200_000 }, (_, i) => 200_000 - i); // 200k values, descending
+    const points = cdfPoints(samples, 500);
+    expect(points).toHaveLength(500);
+    expect(points[0]).toEqual([400, 400 / 200_000]);
+    expect(points.at(-1)).toEqual([200_000, 1]);
+    expect(points.every(([x, y], i) => i === 0 || (x > points[i - 1]![0] && y > points[i - 1]![1]))).toBe(true);
+  });
+
   it('says by how much a goal was missed', () => {
     const ms = (v: number) => `${v} ms`;
     expect(versusGoal(300, 400, ms)).toEqual({ met: true, text: 'met (300 ms vs goal < 400 ms)' });
