@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { joinRoom, registerUser, streamFor, tileTrackId, type UserPage } from './fixtures';
 
 async function createRoom(host: UserPage, name: string, password?: string): Promise<string> {
@@ -10,6 +10,19 @@ async function createRoom(host: UserPage, name: string, password?: string): Prom
   await host.page.getByRole('button', { name: 'Join' }).click();
   await expect(host.page.getByTestId('room')).toBeVisible();
   return url;
+}
+
+/** Alice hosts a room; Bob, with a window of the given size, joins and gets Alice's camera track. */
+async function bobWatchesAlice(browser: Browser, room: string, viewport: { width: number; height: number }) {
+  const alice = await registerUser(browser, 'Alice');
+  const bob = await registerUser(browser, 'Bob');
+  await bob.page.setViewportSize(viewport);
+  const url = await createRoom(alice, room);
+  await joinRoom(bob, url);
+  await expect.poll(() => tileTrackId(bob.page, alice.name, 'video'), { timeout: 15_000 }).not.toBeNull();
+  const track = (await tileTrackId(bob.page, alice.name, 'video'))!;
+  const width = async () => (await streamFor(bob.page, track))?.frameWidth ?? 0;
+  return { alice, bob, width };
 }
 
 test('password, lock, chat history, remove and end for all', async ({ browser }) => {
@@ -67,24 +80,15 @@ test('password, lock, chat history, remove and end for all', async ({ browser })
 
 test('simulcast: shrinking a tile lowers the resolution the SFU forwards to it', async ({ browser }) => {
   test.setTimeout(120_000);
-  const alice = await registerUser(browser, 'Alice');
-  const bob = await registerUser(browser, 'Bob');
-  await bob.page.setViewportSize({ width: 1600, height: 1000 });
-  const url = await createRoom(alice, 'Layers');
-  await joinRoom(bob, url);
-
-  const track = await expect
-    .poll(() => tileTrackId(bob.page, alice.name, 'video'), { timeout: 15_000 })
-    .not.toBeNull()
-    .then(() => tileTrackId(bob.page, alice.name, 'video'));
+  const { alice, bob, width } = await bobWatchesAlice(browser, 'Layers', { width: 1600, height: 1000 });
   // Large tile: the top layer arrives once the sender's bandwidth estimate allows it.
-  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(640);
-  const large = (await streamFor(bob.page, track!))!.frameWidth;
+  await expect.poll(width, { timeout: 30_000 }).toBeGreaterThanOrEqual(640);
+  const large = await width();
 
   // Thumbnail-sized window: the tile shrinks, the consumer's preferred layer drops.
   await bob.page.setViewportSize({ width: 420, height: 500 });
-  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 15_000 }).toBeLessThanOrEqual(large / 2);
-  const small = (await streamFor(bob.page, track!))?.frameWidth;
+  await expect.poll(width, { timeout: 15_000 }).toBeLessThanOrEqual(large / 2);
+  const small = await width();
   test.info().annotations.push({ type: 'frameWidth', description: `large ${large} → small ${small}` });
   console.log(`simulcast frameWidth at Bob: ${large} → ${small}`);
 
@@ -93,22 +97,13 @@ test('simulcast: shrinking a tile lowers the resolution the SFU forwards to it',
 
 test('simulcast: a participant whose tile is small from the start never gets the full layer', async ({ browser }) => {
   test.setTimeout(120_000);
-  const alice = await registerUser(browser, 'Alice');
-  const bob = await registerUser(browser, 'Bob');
   // Small enough for the middle layer only: the tile reports its size before its consumer exists.
-  await bob.page.setViewportSize({ width: 420, height: 500 });
-  const url = await createRoom(alice, 'Small tile');
-  await joinRoom(bob, url);
-
-  const track = await expect
-    .poll(() => tileTrackId(bob.page, alice.name, 'video'), { timeout: 15_000 })
-    .not.toBeNull()
-    .then(() => tileTrackId(bob.page, alice.name, 'video'));
-  await expect.poll(async () => (await streamFor(bob.page, track!))?.frameWidth ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
+  const { alice, bob, width } = await bobWatchesAlice(browser, 'Small tile', { width: 420, height: 500 });
+  await expect.poll(width, { timeout: 15_000 }).toBeGreaterThan(0);
   // Long enough for the sender's bandwidth estimate to allow the top layer (see the test above).
   let widest = 0;
   for (let i = 0; i < 16; i++) {
-    widest = Math.max(widest, (await streamFor(bob.page, track!))?.frameWidth ?? 0);
+    widest = Math.max(widest, await width());
     await bob.page.waitForTimeout(500);
   }
   expect(widest).toBeGreaterThan(0);
