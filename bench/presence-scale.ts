@@ -163,6 +163,9 @@ function notes(mode: BenchMode, sizes: SizeResult[]): string[] {
     out.push(
       `Where the web process's time goes in a fan-out: a CPU profile of ${plan.profileProbes} further probes at ${fmtN(sizes.at(-1)!.n)} sockets (\`bench/out/${path.basename(prof.file)}\`, opens in Chrome DevTools), ${prof.summary.busyMs} ms busy in ${prof.summary.wallMs} ms. By package: ${byPackage}. Top functions by self time: ${byFunction}.`,
     );
+    out.push(
+      'Reading it: one diff to N sockets is N writev() system calls from one thread, one per socket, and on loopback each of those also runs the receiving side of TCP for the client (billed to the server here; over a network it is the clients\' machines\' work). The JavaScript around them (socket.io\'s adapter, engine.io, ws) is the small remainder, so the last socket hears of a change after N × that syscall cost. What would take p99 at 10k sockets under 200 ms is more than one process writing: the socket.io Redis adapter across web processes (designed for, not built yet), not a faster loop in this one.',
+    );
   }
   return out;
 }
