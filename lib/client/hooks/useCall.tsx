@@ -171,8 +171,9 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
 
   // The active call's media and connection live here, beside the call state, so they start while
   // the app moves to the call page instead of after it.
-  const activeCall = state.phase === 'active' ? state.call : null;
-  const peer = usePeerCall(activeCall, me.id, () => api.hangup('ice-failed'));
+  // The caller's link starts while it rings (see usePeerCall); the callee's once it accepts.
+  const linkCall = state.phase === 'active' || state.phase === 'outgoing' ? state.call : null;
+  const peer = usePeerCall(linkCall, state.phase === 'active', me.id, () => api.hangup('ice-failed'));
 
   return (
     <CallContext.Provider value={api}>

@@ -5,7 +5,9 @@
  * order, so a candidate never races ahead of the description it belongs to.
  *
  * The first offer always comes from the impolite side (the caller): the polite side adds its own
- * camera and microphone only once that offer is applied, so they ride in its answer. Letting both
+ * camera and microphone only once that offer is applied, so they ride in its answer. The link may
+ * be built before its media is known (attach() comes later): an offer is applied at once, and the
+ * answer waits for attach(). Letting both
  * sides offer at once and relying on the rollback works on paper, but Chromium (156) then sometimes
  * never gathers a single ICE candidate for the answer after the rollback, and the call hangs in
  * "new" forever (seen in ~1 in 10 calls in the end-to-end tests).
@@ -63,11 +65,16 @@ export class PeerLink {
   private readonly outgoing = new Map<Kind, MediaStreamTrack | null>();
   private local: MediaStream | null | undefined; // undefined: attach() not called yet
   private localAdded = false;
+  /** Resolves at attach(): the polite side answers the first offer only with its media decided. */
+  private readonly attached: Promise<void>;
+  private markAttached!: () => void;
   private quickStartOver = false;
+  private expecting = false;
   private quickStartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(private readonly opts: PeerLinkOptions) {
+    this.attached = new Promise((resolve) => (this.markAttached = resolve));
     this.pc = new RTCPeerConnection({ iceServers: opts.iceServers });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
@@ -90,9 +97,21 @@ export class PeerLink {
    * offers them at once; the polite side adds them when the first offer arrives.
    */
   attach(stream: MediaStream | null) {
+    if (this.local !== undefined) return; // once per link
     this.local = stream;
+    this.markAttached();
     if (!this.opts.polite) this.addLocalMedia();
-    this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  }
+
+  /**
+   * The peer is there to answer (the call is active): from now on a link that does not connect in
+   * time gets its ICE restart, then is given up. A caller's link is built while the call still
+   * rings, and must not count the ringing against it.
+   */
+  expectConnection() {
+    if (this.expecting || this.closed) return;
+    this.expecting = true;
+    if (this.pc.connectionState !== 'connected') this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   }
 
   /** Swap what we send for one kind without renegotiating (null = send nothing: muted / camera off). */
@@ -152,7 +171,11 @@ export class PeerLink {
         this.settingRemoteAnswer = false;
       }
       if (description.type === 'offer') {
-        // addTrack() now reuses the transceivers the offer created, so the answer carries our media.
+        // The link may exist before our camera does (the offer is applied meanwhile); the answer
+        // waits for attach(). addTrack() then reuses the transceivers the offer created, so the
+        // answer carries our media.
+        await this.attached;
+        if (this.closed) return;
         this.addLocalMedia();
         await this.pc.setLocalDescription();
         this.sendLocalDescription();
