@@ -27,7 +27,7 @@ export function capacity(points: readonly JudgedPoint[]): number {
 }
 
 /** Bisection steps after the coarse sweep, per mode (see nextRefinement). */
-export const REFINE_STEPS = { smoke: 0, quick: 3, full: 4 } as const;
+export const REFINE_STEPS = { smoke: 0, quick: 2, full: 4 } as const;
 
 /**
  * The next size to measure when narrowing a capacity found on a coarse grid: halfway (rounded to
