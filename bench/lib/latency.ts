@@ -59,8 +59,9 @@ export interface RunsOptions<T> {
  * too many failures it stops early and reports what it has; it throws only when no run succeeded,
  * which means the script itself no longer works (the reason `npm test` runs every benchmark).
  */
-export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T[]; failures: string[] }> {
+export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T[]; failures: string[]; warmups: T[] }> {
   const samples: T[] = [];
+  const warmups: T[] = []; // not in the statistics; a benchmark may report them on their own
   const failures: string[] = [];
   const maxFailures = Math.max(2, Math.ceil(opts.runs / 4));
   for (let i = 0; samples.length < opts.runs && failures.length < maxFailures; i++) {
@@ -68,7 +69,7 @@ export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T
     const label = warm ? 'warm-up' : `run ${samples.length + 1}/${opts.runs}`;
     try {
       const sample = await opts.once();
-      if (!warm) samples.push(sample);
+      (warm ? warmups : samples).push(sample);
       opts.log(`${label}: ${opts.describe(sample)}`);
     } catch (err) {
       const message = (err as Error).message.split('\n')[0]!;
@@ -79,7 +80,7 @@ export async function measureRuns<T>(opts: RunsOptions<T>): Promise<{ samples: T
   }
   if (samples.length === 0) throw new Error(`every run failed; the last: ${failures.at(-1)}`);
   if (samples.length < opts.runs) opts.log(`stopped after ${failures.length} failed runs, with ${samples.length} of ${opts.runs} measured`);
-  return { samples, failures };
+  return { samples, failures, warmups };
 }
 
 /** A sentence for the summary about failed runs ('' when none), and a note per distinct failure. */

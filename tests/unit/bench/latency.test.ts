@@ -30,7 +30,7 @@ describe('latency benchmark helpers', () => {
       describe: String,
       log: () => undefined,
     });
-    expect(ok).toEqual({ samples: [2, 4, 5, 6], failures: ['no frame'] });
+    expect(ok).toEqual({ samples: [2, 4, 5, 6], failures: ['no frame'], warmups: [1] });
     expect(recovered).toEqual([3]);
 
     let n = 0;
