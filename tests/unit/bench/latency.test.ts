@@ -41,7 +41,7 @@ describe('latency benchmark helpers', () => {
       describe: String,
       log: () => undefined,
     });
-    expect(flaky).toEqual({ samples: [1], failures: ['down', 'down'] }); // stops early, keeps what it has
+    expect(flaky).toEqual({ samples: [1], failures: ['down', 'down'], warmups: [] }); // stops early, keeps what it has
 
     const broken = measureRuns({ warmups: 0, runs: 4, once: () => Promise.reject(new Error('down')), describe: String, log: () => undefined });
     await expect(broken).rejects.toThrow('every run failed');
