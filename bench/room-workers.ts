@@ -9,7 +9,7 @@ import { benchCommand } from './lib/command';
 import { lineChart } from './lib/svgChart';
 import type { Benchmark, BenchContext, BenchResult } from './lib/types';
 import { openSink } from './sfu/sinks';
-import { capacity, CPU_LIMIT_PCT, fmt, LOSS_LIMIT_PCT, measureAt, nextRefinement, openRig, REFINE_STEPS, type JudgedPoint } from './sfu/sweep';
+import { capacity, CPU_LIMIT_PCT, fmt, LOSS_LIMIT_PCT, measureAt, openRig, refine, REFINE_STEPS, type JudgedPoint } from './sfu/sweep';
 
 const GOAL_RATIO = 1.8;
 const SIZES = { smoke: [20], quick: [200, 400, 600, 800], full: [200, 400, 600, 800, 1000, 1200, 1600] } as const;
@@ -34,22 +34,16 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
       );
     }
     // Narrow both capacities between their grid points, still alternating the two set-ups.
-    for (let i = 0; i < REFINE_STEPS[ctx.mode]; i++) {
-      const steps = [
-        [single, one],
-        [spread, two],
-      ] as const;
-      let measured = false;
-      for (const [rig, points] of steps) {
-        const viewers = nextRefinement(points);
-        if (viewers === null) continue;
-        const p = await measureAt(rig, viewers, SECONDS[ctx.mode]);
-        points.push(p);
-        measured = true;
-        ctx.log(`refine ${rig === single ? '1 worker' : '2 workers'} at ${viewers}: cpu ${p.cpuPct.map((c) => fmt(c)).join('/')} % loss ${fmt(p.lossPct, 2)} % → ${p.ok ? 'ok' : 'over'}`);
-      }
-      if (!measured) break;
-    }
+    const log = (setup: string) => (p: JudgedPoint) =>
+      ctx.log(`refine ${setup} at ${p.viewers}: cpu ${p.cpuPct.map((c) => fmt(c)).join('/')} % loss ${fmt(p.lossPct, 2)} % → ${p.ok ? 'ok' : 'over'}`);
+    await refine(
+      [
+        { rig: single, points: one, log: log('1 worker') },
+        { rig: spread, points: two, log: log('2 workers') },
+      ],
+      REFINE_STEPS[ctx.mode],
+      SECONDS[ctx.mode],
+    );
   } finally {
     single.close();
     spread.close();
@@ -103,8 +97,8 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
           xLabel: 'viewers (video + audio consumers each)',
           yLabel: 'CPU of the busiest worker (% of a core)',
           series: [
-            { name: 'one worker + router', points: bySize(one).map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
-            { name: 'two workers, pipeToRouter', points: bySize(two).map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
+            { name: 'one worker + router', points: one.map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
+            { name: 'two workers, pipeToRouter', points: two.map((p) => [p.viewers, Math.max(...p.cpuPct)] as const) },
           ],
           refLines: [{ axis: 'y', value: CPU_LIMIT_PCT, label: `${CPU_LIMIT_PCT} % limit` }],
         }),
@@ -118,7 +112,6 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
   };
 }
 
-const bySize = (points: readonly JudgedPoint[]) => [...points].sort((a, b) => a.viewers - b.viewers);
 const sizesOf = (...sets: readonly JudgedPoint[][]) => [...new Set(sets.flat().map((p) => p.viewers))].sort((a, b) => a - b);
 
 export const benchmark: Benchmark = { id: 'room-workers', title: 'One room across workers', run };

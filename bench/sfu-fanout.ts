@@ -26,9 +26,9 @@ async function run(ctx: BenchContext): Promise<BenchResult> {
       points.push(p);
       ctx.log(`${viewers} viewers: cpu ${fmt(p.cpuPct[0]!)} %, loss ${fmt(p.lossPct, 2)} %, p99 ${fmt(p.p99Ms)} ms`);
     }
-    await refine(rig, points, REFINE_STEPS[ctx.mode], SECONDS[ctx.mode], (p) =>
-      ctx.log(`refine at ${p.viewers}: cpu ${fmt(p.cpuPct[0]!)} %, loss ${fmt(p.lossPct, 2)} % → ${p.ok ? 'ok' : 'over'}`),
-    );
+    const log = (p: JudgedPoint) =>
+      ctx.log(`refine at ${p.viewers}: cpu ${fmt(p.cpuPct[0]!)} %, loss ${fmt(p.lossPct, 2)} % → ${p.ok ? 'ok' : 'over'}`);
+    await refine([{ rig, points, log }], REFINE_STEPS[ctx.mode], SECONDS[ctx.mode]);
     // Where the worker's time goes at its capacity: one more window, sampled by perf.
     profiledAt = capacity(points) || points[0]!.viewers;
     if (ctx.mode !== 'smoke' && perfAvailable()) {

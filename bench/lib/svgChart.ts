@@ -50,8 +50,10 @@ export function lineChart(spec: LineChartSpec): string {
   const xs = [...allPoints.map((p) => p[0]), ...refX];
   const ys = [...allPoints.map((p) => p[1]), ...refY];
   // Loops, not Math.min(...xs): a spread of 10^5 arguments overflows the stack.
-  const xAxis = niceAxis(spec.x?.min ?? extent(xs).min, spec.x?.max ?? extent(xs).max);
-  const yAxis = niceAxis(spec.y?.min ?? Math.min(0, extent(ys).min), spec.y?.max ?? extent(ys).max);
+  const xRange = extent(xs);
+  const yRange = extent(ys);
+  const xAxis = niceAxis(spec.x?.min ?? xRange.min, spec.x?.max ?? xRange.max);
+  const yAxis = niceAxis(spec.y?.min ?? Math.min(0, yRange.min), spec.y?.max ?? yRange.max);
   const xFormat = spec.xFormat ?? defaultFormat(xAxis.step);
   const yFormat = spec.yFormat ?? defaultFormat(yAxis.step);
 

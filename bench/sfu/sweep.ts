@@ -42,16 +42,30 @@ export function nextRefinement(points: readonly JudgedPoint[]): number | null {
   return mid > cap && mid < Math.min(...failed) ? mid : null;
 }
 
-/** Measures bisection sizes until the capacity is narrowed `steps` times; returns all points, by size. */
-export async function refine(rig: FanoutRig, points: JudgedPoint[], steps: number, seconds: number, log: (p: JudgedPoint) => void) {
+export interface RefineSetup {
+  rig: FanoutRig;
+  points: JudgedPoint[];
+  log: (p: JudgedPoint) => void;
+}
+
+/**
+ * Narrows each set-up's capacity `steps` times (see nextRefinement), the set-ups taking turns so
+ * that machine noise hits them alike; leaves each set-up's points sorted by size.
+ */
+export async function refine(setups: readonly RefineSetup[], steps: number, seconds: number): Promise<void> {
   for (let i = 0; i < steps; i++) {
-    const viewers = nextRefinement(points);
-    if (viewers === null) break;
-    const p = await measureAt(rig, viewers, seconds);
-    points.push(p);
-    log(p);
+    let measured = false;
+    for (const { rig, points, log } of setups) {
+      const viewers = nextRefinement(points);
+      if (viewers === null) continue;
+      const p = await measureAt(rig, viewers, seconds);
+      points.push(p);
+      log(p);
+      measured = true;
+    }
+    if (!measured) break;
   }
-  return points.sort((a, b) => a.viewers - b.viewers);
+  for (const { points } of setups) points.sort((a, b) => a.viewers - b.viewers);
 }
 
 export async function openRig(workers: 1 | 2, sink: Sink): Promise<FanoutRig> {

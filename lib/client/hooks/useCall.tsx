@@ -123,7 +123,7 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     dispatch({ type: 'accept' });
     try {
       signalInbox(getSocket()).expect(s.call.callId);
-      // Camera and ICE servers start now, while the accept goes round and the page moves.
+      // Camera and ICE servers start now, while the accept goes round.
       prepareCall(s.call.callId);
       const { call: info } = await request('call:accept', { callId: s.call.callId });
       dispatch({ type: 'accepted', call: info });
@@ -169,9 +169,8 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     [me, state, call, accept],
   );
 
-  // The active call's media and connection live here, beside the call state, so they start while
-  // the app moves to the call page instead of after it.
-  // The caller's link starts while it rings (see usePeerCall); the callee's once it accepts.
+  // The call's media and connection live here, beside the call state, not in the call view: the
+  // caller's link starts while it rings (see usePeerCall), the callee's once it accepts.
   const linkCall = state.phase === 'active' || state.phase === 'outgoing' ? state.call : null;
   const peer = usePeerCall(linkCall, state.phase === 'active', me.id, () => api.hangup('ice-failed'));
 

@@ -1,13 +1,13 @@
 'use client';
 /**
- * Media and the peer connection of an active 1:1 call: acquires camera/mic (with fallbacks), builds
- * the PeerLink once media is settled, relays signals through the server, follows the peer's
- * reconnects, and exposes mic/camera toggles. It runs in the app-wide CallProvider (not in the call
- * page), so the connection is being built while the app is still moving to /call/[id]; everything
- * is torn down when the call ends.
+ * Media and the peer connection of a 1:1 call: acquires camera/mic (with fallbacks), builds the
+ * PeerLink at once and gives it our media when that is settled, relays signals through the server,
+ * follows the peer's reconnects, and exposes mic/camera toggles. It runs in the app-wide
+ * CallProvider (not in the call view), so the connection is under way before the view is shown;
+ * everything is torn down when the call ends.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { CALL_STATS_INTERVAL_MS, type CallInfo, type CallSignal, type MediaState } from '../../protocol';
+import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState } from '../../protocol';
 import { acquireMedia, stopStream, type MediaProblem } from '../media';
 import { takePreparedIceServers, takePreparedMedia } from '../p2p/callPrep';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
@@ -37,8 +37,9 @@ export interface PeerCall {
 
 /**
  * `call` is the active call, or the caller's own call while it still rings: the caller's link is
- * built then and makes its offer, which waits (with its ICE candidates) until the call is `live`
- * (accepted) and goes out at once; offering took ~45 ms of every call set-up on a busy machine.
+ * built then and makes its offer, which the link holds (with its ICE candidates) until the call is
+ * `live` (accepted) and then sends at once; offering took ~45 ms of every call set-up on a busy
+ * machine.
  */
 export function usePeerCall(call: CallInfo | null, live: boolean, me: string, onIceFailed: () => void): PeerCall {
   const [gate, setGate] = useState<MediaGate>('acquiring');
@@ -54,8 +55,6 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
   const [generation, setGeneration] = useState(0);
   const linkRef = useRef<PeerLink | null>(null);
   const [link, setLink] = useState<PeerLink | null>(null);
-  /** Signals the link made before the call was live, in order; null once they have gone out. */
-  const held = useRef<CallSignal[] | null>([]);
   const localRef = useRef<MediaStream | null>(null);
   const onIceFailedRef = useRef(onIceFailed);
   onIceFailedRef.current = onIceFailed;
@@ -125,14 +124,10 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
       );
     void iceServers.then((iceServers) => {
       if (disposed) return;
-      held.current = [];
-      const send = (signal: CallSignal) => void request('call:signal', { callId, signal }).catch(() => undefined);
       built = new PeerLink({
         polite,
         iceServers,
-        // The server relays only once the call is answered: until 2c has flushed them, signals
-        // wait here in order (so none can overtake the offer).
-        send: (signal) => (held.current ? held.current.push(signal) : send(signal)),
+        send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
         onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
         onState: setLinkState,
         onFailed: () => onIceFailedRef.current(),
@@ -166,25 +161,6 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
     const audio = stream?.getAudioTracks()[0];
     if (audio && !audio.enabled) void link.replaceTrack('audio', null);
   }, [link, gate]);
-
-  // 2c. The call is answered: what the link said meanwhile goes out, in order, and the link may
-  // now expect to connect. Then the peer hears what we send.
-  useEffect(() => {
-    if (!callId || !link || !live) return;
-    const pending = held.current ?? [];
-    held.current = null;
-    for (const signal of pending) void request('call:signal', { callId, signal }).catch(() => undefined);
-    link.expectConnection();
-  }, [callId, link, live]);
-  useEffect(() => {
-    if (!callId || !link || !live || gate !== 'ready') return;
-    const stream = localRef.current;
-    void request('call:media', {
-      callId,
-      audio: !!stream?.getAudioTracks()[0]?.enabled,
-      video: !!stream?.getVideoTracks().some((t) => t.readyState === 'live'),
-    }).catch(() => undefined);
-  }, [callId, link, live, gate]);
 
   // 3. What the server tells us about the peer, and our own socket coming back.
   useEffect(() => {
@@ -256,6 +232,17 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
     },
     [callId],
   );
+
+  // 2c. The call is answered: the link speaks to the peer from now on (PeerLink.peerReady), and
+  // the peer hears what we send.
+  useEffect(() => {
+    if (live) link?.peerReady();
+  }, [link, live]);
+  useEffect(() => {
+    if (!link || !live || gate !== 'ready') return;
+    const stream = localRef.current;
+    announce(!!stream?.getAudioTracks()[0]?.enabled, !!stream?.getVideoTracks().some((t) => t.readyState === 'live'));
+  }, [link, live, gate, announce]);
 
   const toggleMic = useCallback(() => {
     const track = localRef.current?.getAudioTracks()[0];

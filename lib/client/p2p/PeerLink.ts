@@ -69,7 +69,8 @@ export class PeerLink {
   private readonly attached: Promise<void>;
   private markAttached!: () => void;
   private quickStartOver = false;
-  private expecting = false;
+  /** What the link said before the peer was there to hear it, in order; null from peerReady() on. */
+  private held: CallSignal[] | null = [];
   private quickStartTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -78,7 +79,7 @@ export class PeerLink {
     this.pc = new RTCPeerConnection({ iceServers: opts.iceServers });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
-      opts.send({ candidate: candidate ? toCandidateInit(candidate) : null });
+      this.emit({ candidate: candidate ? toCandidateInit(candidate) : null });
     };
     this.pc.ontrack = ({ track }) => {
       this.remote.addTrack(track);
@@ -104,13 +105,16 @@ export class PeerLink {
   }
 
   /**
-   * The peer is there to answer (the call is active): from now on a link that does not connect in
-   * time gets its ICE restart, then is given up. A caller's link is built while the call still
-   * rings, and must not count the ringing against it.
+   * The peer is there to answer (the call is active): what the link said so far goes out, in order,
+   * and from now on a link that does not connect in time gets its ICE restart, then is given up. A
+   * caller's link is built while the call still rings (its offer is ready the moment the callee
+   * accepts); the server relays nothing before that, and the ringing must not count against it.
    */
-  expectConnection() {
-    if (this.expecting || this.closed) return;
-    this.expecting = true;
+  peerReady() {
+    if (!this.held || this.closed) return;
+    const held = this.held;
+    this.held = null;
+    held.forEach((signal) => this.opts.send(signal));
     if (this.pc.connectionState !== 'connected') this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   }
 
@@ -208,10 +212,15 @@ export class PeerLink {
     }
   }
 
+  private emit(signal: CallSignal) {
+    if (this.held) this.held.push(signal);
+    else this.opts.send(signal);
+  }
+
   private sendLocalDescription() {
     const local = this.pc.localDescription;
     if (local && (local.type === 'offer' || local.type === 'answer')) {
-      this.opts.send({ description: { type: local.type, sdp: local.sdp } });
+      this.emit({ description: { type: local.type, sdp: local.sdp } });
     }
   }
 

@@ -2,7 +2,7 @@
  * Starts a call's camera and microphone, and fetches its ICE servers, before the connection needs
  * them: the caller's while it rings (its camera is then ready the moment the callee accepts, which
  * took ~60 ms off every call set-up), the callee's at its click on Accept.
- * The call page takes them once; a stream nobody took (the call ended first) is stopped, so the
+ * usePeerCall takes them once; a stream nobody took (the call ended first) is stopped, so the
  * camera light never stays on.
  */
 import { acquireMedia, stopStream, type AcquiredMedia } from '../media';

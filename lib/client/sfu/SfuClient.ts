@@ -46,8 +46,6 @@ export class SfuClient {
   private readonly consumers = new Map<string, Consumer>();
   /** The simulcast layer each remote producer's tile asked for (see setPreferredLayer). */
   private readonly wantedLayers = new Map<string, number>();
-  /** Video consumers whose first media has arrived (their layer may move up now). */
-  private readonly flowing = new Set<string>();
   private closed = false;
 
   constructor(private readonly events: SfuClientEvents = {}) {}
@@ -143,6 +141,8 @@ export class SfuClient {
       producerId: params.producerId,
       kind: params.kind,
       rtpParameters: params.rtpParameters as types.RtpParameters,
+      // Set once its first media has arrived: only then may its layer move up (setPreferredLayer).
+      appData: { flowing: false },
     });
     if (this.closed) {
       consumer.close();
@@ -152,7 +152,7 @@ export class SfuClient {
     await request('room:consumer-resume', { consumerId: consumer.id });
     if (consumer.kind === 'video') {
       void firstMedia(consumer.track, FIRST_MEDIA_MAX_WAIT_MS).then(() => {
-        this.flowing.add(consumer.id);
+        consumer.appData.flowing = true;
         const layer = this.wantedLayers.get(producerId);
         if (layer !== undefined) void this.setPreferredLayer(producerId, layer);
       });
@@ -195,7 +195,7 @@ export class SfuClient {
   async setPreferredLayer(producerId: string, spatialLayer: number) {
     this.wantedLayers.set(producerId, spatialLayer);
     const consumer = this.consumers.get(producerId);
-    if (!consumer || consumer.closed || consumer.kind !== 'video' || !this.flowing.has(consumer.id)) return;
+    if (!consumer || consumer.closed || consumer.kind !== 'video' || !consumer.appData.flowing) return;
     await request('room:consumer-layers', { consumerId: consumer.id, spatialLayer }).catch(() => undefined);
   }
 
