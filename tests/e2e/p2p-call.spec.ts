@@ -20,6 +20,8 @@ test('two users call 1:1 with real media; mute stops audio at the peer; hang-up 
 
   // Real media both ways within 10 s of accepting.
   await Promise.all([expectMediaFlowing(alice.page), expectMediaFlowing(bob.page)]);
+  const [atAlice, atBob] = await Promise.all([inbound(alice.page), inbound(bob.page)]);
+  console.log(`1:1 inbound getStats — Alice: ${JSON.stringify(atAlice)}; Bob: ${JSON.stringify(atBob)}`);
   await expect(alice.page.getByTestId('link-state')).toHaveText('Connected');
   await expect(alice.page.getByTestId('call-duration')).toHaveText(/^00:0\d$/);
   // One connection per side, negotiated once: the move from the lobby to the call page keeps the
@@ -34,6 +36,7 @@ test('two users call 1:1 with real media; mute stops audio at the peer; hang-up 
   const before = (await inbound(bob.page)).audioPacketsReceived;
   await bob.page.waitForTimeout(2000);
   const after = (await inbound(bob.page)).audioPacketsReceived;
+  console.log(`muted: Alice's audio packets at Bob grew by ${after - before} in 2 s`);
   expect(after - before).toBeLessThanOrEqual(2);
   // …while Alice still hears Bob, and video keeps flowing.
   const aliceAudio = (await inbound(alice.page)).audioPacketsReceived;

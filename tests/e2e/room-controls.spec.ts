@@ -106,6 +106,7 @@ test('simulcast: a participant whose tile is small from the start never gets the
     widest = Math.max(widest, await width());
     await bob.page.waitForTimeout(500);
   }
+  console.log(`small tile from the start: widest frame at Bob ${widest} px`);
   expect(widest).toBeGreaterThan(0);
   expect(widest).toBeLessThanOrEqual(640);
 

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   decodingVideoStreams,
+  inboundStreams,
   joinRoom,
   receivingAudioStreams,
   registerUser,
@@ -33,6 +34,8 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   for (const user of [alice, bob, carol]) {
     await expect.poll(() => decodingVideoStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await expect.poll(() => receivingAudioStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const streams = (await inboundStreams(user.page)).filter((s) => s.framesDecoded > 0 || (s.kind === 'audio' && s.packetsReceived > 0));
+    console.log(`room inbound getStats at ${user.name}: ${streams.map((s) => `${s.kind} ${s.kind === 'video' ? `${s.framesDecoded} frames ${s.frameWidth}px` : `${s.packetsReceived} pkts`}`).join(', ')}`);
   }
 
   // Alice shares her screen: Bob and Carol decode a third video stream.
