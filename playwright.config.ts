@@ -32,7 +32,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node --import tsx tests/support/e2eServer.ts',
+    // This process's own Node (the pinned one), never a `node` looked up on PATH.
+    command: `"${process.execPath}" --import tsx tests/support/e2eServer.ts`,
     url: `http://localhost:${port}/healthz`,
     env: { E2E_PORT: String(port) },
     timeout: 120_000,

@@ -2,10 +2,12 @@
  * Confab web process — the composition root: env → logger → Next.js → http + socket.io (lib/server/app).
  * `npm start` runs it in production mode; `npm run dev` passes --dev for hot reload.
  */
+import './scripts/require-pinned-node.mjs';
 import next from 'next';
 import { startConfab } from './lib/server/app';
 import { parseEnv, repoRoot } from './lib/server/env';
 import { createLogger } from './lib/server/logger';
+import { exitWithParent } from './lib/server/runtime/exitWithParent';
 import { spawnLocalSfuNode } from './lib/server/sfu/localNode';
 
 const dev = process.argv.includes('--dev');
@@ -16,6 +18,8 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 async function main() {
   const env = parseEnv();
   const log = createLogger(env);
+  // A rejection nobody handled is a bug to log, never a reason to drop every call and meeting.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
   const app = next({ dev, dir: repoRoot, quiet: !dev });
   // Rooms need an SFU node: configured remote ones, or (the embedded default) one child process.
   const localSfu = env.SFU_URLS.length ? null : await spawnLocalSfuNode(log);
@@ -28,7 +32,7 @@ async function main() {
     nextUpgrade: dev ? app.getUpgradeHandler() : undefined,
     sfu,
   });
-  log.info({ url: confab.url, dev }, 'Confab is listening');
+  log.info({ url: confab.url, dev, node: process.version }, 'Confab is listening');
   console.log(`\n  Confab is running: http://localhost:${confab.port}\n`);
 
   let stopping = false;
@@ -45,6 +49,7 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  exitWithParent(() => void stop('launcher gone'));
 }
 
 main().catch((err: unknown) => {

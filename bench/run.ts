@@ -8,6 +8,7 @@
  * mode) and the raw results to bench/out/results-<mode>.json. Exits 1 if a benchmark throws; a
  * missed goal is a result, not a failure.
  */
+import '../scripts/require-pinned-node.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -5,6 +5,7 @@
  * size (bench/run.ts --smoke). Stops at the first failing layer.
  * Extra arguments go to Playwright, e.g. `npm test -- --grep decline`.
  */
+import './require-pinned-node.mjs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

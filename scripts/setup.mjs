@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The set-up half of `npm start`, `npm run dev` and `npm test`: make everything the next command
- * needs exist, and do nothing that is already done. Runs on the machine's own Node (20+) before
- * node_modules exists; after `npm ci`, the project's Node 24 (node_modules/.bin/node) takes over
- * for everything else.
+ * The set-up half of every npm script (scripts/confab.mjs runs it first): make everything the next
+ * command needs exist, and do nothing that is already done. Runs on the machine's own Node (20+),
+ * before node_modules exists; the tools it starts (next, prisma) run on the project's pinned Node
+ * (node_modules/.bin comes first on their PATH), and so does the command after it.
  *
  *   node scripts/setup.mjs start|dev|test|sfu
  *
@@ -102,7 +102,7 @@ if (mode === 'sfu') {
   process.exit(0);
 }
 
-// From here on everything runs on the project's Node.
+// The Prisma CLI and next build below are started from node_modules/.bin, on the project's Node.
 const { generate, migrateDeploy, defaultDatabaseUrl } = await import('./prisma.mjs');
 
 // 4. Prisma clients.

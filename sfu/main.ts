@@ -5,7 +5,9 @@
  * Exit codes: 0 after a graceful stop (SIGINT/SIGTERM), 1 for bad configuration, a missing worker
  * binary, a failed start or an uncaught exception.
  */
+import '../scripts/require-pinned-node.mjs';
 import { createLogger } from '../lib/server/logger';
+import { exitWithParent } from '../lib/server/runtime/exitWithParent';
 import { parseSfuConfig, type SfuConfig } from './config';
 import { resolveWorkerBin } from './workerBin';
 
@@ -45,27 +47,29 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 
-const node = await startSfuNode(config, log).catch((err: unknown) => {
+let node: Awaited<ReturnType<typeof startSfuNode>> | undefined;
+let stopping = false;
+function stop(reason: string) {
+  if (stopping || !node) process.exit(1);
+  stopping = true;
+  log.info({ reason }, 'stopping');
+  setTimeout(() => {
+    log.error('graceful stop timed out');
+    process.exit(1);
+  }, STOP_TIMEOUT_MS).unref();
+  node.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'stop failed');
+      process.exit(1);
+    },
+  );
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
+// The local node of `npm start` goes with its web process, even one killed with SIGKILL.
+exitWithParent(() => stop('parent process gone'));
+
+node = await startSfuNode(config, log).catch((err: unknown) => {
   log.fatal({ err }, 'SFU node failed to start');
   process.exit(1);
 });
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    setTimeout(() => {
-      log.error('graceful stop timed out');
-      process.exit(1);
-    }, STOP_TIMEOUT_MS).unref();
-    node.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  });
-}

@@ -25,6 +25,7 @@ import {
   type SfuNodeListenEvents,
 } from '../lib/protocol/sfuRpc';
 import type { Logger } from '../lib/server/logger';
+import { textOnlyParser } from '../lib/server/realtime/textOnlyParser';
 import type { SfuHandlers } from './handlers';
 import type { EmitSfuEvent } from './types';
 
@@ -50,11 +51,11 @@ export interface RpcServer {
 type NodeIo = Server<SfuNodeListenEvents, SfuNodeEmitEvents>;
 
 /**
- * socket.io drops a connection whose frame exceeds this. It is well above SFU_MAX_REQUEST_BYTES so
+ * socket.io drops a connection whose frame exceeds this. It is above SFU_MAX_REQUEST_BYTES so
  * that a merely oversized request gets a typed PAYLOAD_TOO_LARGE ack, while an absurd one cannot
  * make the node buffer megabytes.
  */
-const MAX_FRAME_BYTES = 1024 * 1024;
+const MAX_FRAME_BYTES = 2 * SFU_MAX_REQUEST_BYTES;
 
 const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
 const isSfuMethod = (name: string): name is SfuMethod => Object.hasOwn(sfuRpcSpecs, name);
@@ -96,6 +97,9 @@ export async function startRpcServer({ host, port, secret, handlers, log }: RpcS
     transports: ['websocket'],
     serveClient: false,
     maxHttpBufferSize: MAX_FRAME_BYTES,
+    parser: textOnlyParser,
+    // A connection that never completes the authenticated handshake is closed after this.
+    connectTimeout: 5_000,
     // Server-to-server on a private network: notice a dead peer in ~10 s, not socket.io's ~45 s.
     pingInterval: 5_000,
     pingTimeout: 5_000,

@@ -7,9 +7,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../lib/server/net/freePort';
 import { migrateDeploy } from '../../scripts/prisma.mjs';
 import type { AgentCommand, AgentReply } from './agentProtocol';
 
@@ -178,16 +178,7 @@ export function readFdLimit(pid: number): number {
   return soft === undefined || soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 async function waitHealthy(port: number, exited: Promise<number | null>, timeoutMs = 90_000) {
   let gone: number | null | undefined;

@@ -173,3 +173,6 @@ export type InboundPayload<E extends InboundEvent> = z.output<(typeof inboundSpe
 export type InboundInput<E extends InboundEvent> = z.input<(typeof inboundSpecs)[E]['schema']>;
 
 export const isInboundEvent = (name: string): name is InboundEvent => Object.hasOwn(inboundSpecs, name);
+
+/** The largest byte budget of any inbound event: what the socket transport must let through. */
+export const MAX_EVENT_BYTES = Math.max(...Object.values(inboundSpecs).map((spec) => spec.maxBytes));

@@ -5,8 +5,9 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
+import { fromNodeHeaders } from 'better-auth/node';
 import { Server } from 'socket.io';
+import { MAX_EVENT_BYTES } from '../protocol';
 import { createAdmin, type Admin } from './admin';
 import { serveMetrics } from './admin/metricsRoute';
 import { CLIENT_IP_HEADER, createAuth, type Auth } from './auth';
@@ -15,11 +16,16 @@ import { CallRegistry } from './calls/CallRegistry';
 import { callHandlers } from './calls/handlers';
 import { createDb, isPostgresUrl, type Db } from './db';
 import { publicUrl, type Env } from './env';
+import { isAuthPath, serveAuth } from './http/authRoute';
+import { clientAddress, requestOrigin, requestProtocol } from './http/proxy';
+import { applySecurityHeaders } from './http/securityHeaders';
+import { parseRequestTarget } from './http/requestTarget';
 import { iceServersFor } from './iceServers';
 import type { Logger } from './logger';
 import { authenticateSockets } from './realtime/authenticate';
 import { bindHandlers, type Handlers } from './realtime/dispatch';
 import { Presence } from './realtime/presence';
+import { textOnlyParser } from './realtime/textOnlyParser';
 import { rooms as channels, type IoServer } from './realtime/types';
 import { roomHandlers } from './rooms/handlers';
 import { RoomRegistry } from './rooms/RoomRegistry';
@@ -68,53 +74,64 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   });
   await seedAdmin(auth, db, env, log);
 
-  const authHandler = toNodeHandler(auth);
   const httpServer = http.createServer((req, res) => {
-    // Rate limits key on the client address; take it from the TCP peer unless a trusted proxy sets it.
-    const forwarded = env.TRUST_PROXY ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-    req.headers[CLIENT_IP_HEADER] = forwarded || req.socket.remoteAddress || 'unknown';
-    const url = req.url ?? '/';
-    if (url.startsWith('/api/auth/sign-out')) return void signOut(req, res);
-    // better-auth's own admin endpoints (ban, set role, impersonate…) would bypass the audit log:
-    // admins act through the dashboard's socket actions instead.
-    if (url.startsWith('/api/auth/admin/')) {
-      res.writeHead(403, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ code: 'FORBIDDEN', message: 'Use the Confab admin dashboard' }));
+    // Every route decision below is made on the normalised path, and handlers get that same path.
+    const target = parseRequestTarget(req.url, req.headers.host);
+    if (!target.ok) {
+      res.writeHead(target.status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      return void res.end(target.message);
     }
-    if (url.startsWith('/api/auth/')) return void authHandler(req, res);
-    if (url === '/healthz') {
+    const { pathname, search } = target;
+    req.url = pathname + search;
+    applySecurityHeaders(req, res, { dev: env.NODE_ENV === 'development', https: requestProtocol(req, env.TRUST_PROXY) === 'https' });
+    // Rate limits key on the client address: the TCP peer, or what the trusted proxies vouch for.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req, env.TRUST_PROXY);
+    const done = (work: Promise<void> | void) =>
+      void Promise.resolve(work).catch((err: unknown) => {
+        log.error({ err, path: pathname }, 'request failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('Internal error');
+      });
+    if (isAuthPath(pathname)) return done(serveAuthRequest(req, res, pathname, search));
+    if (pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ ok: true }));
     }
-    if (url === '/metrics' || url.startsWith('/metrics?')) return void serveMetrics(req, res, admin.metrics, env.METRICS_TOKEN);
-    if (nextHandler) return void nextHandler(req, res);
+    if (pathname === '/metrics') return done(serveMetrics(req, res, admin.metrics, env.METRICS_TOKEN));
+    if (nextHandler) return done(nextHandler(req, res));
     res.writeHead(404).end();
   });
 
   /** Signing out in one tab ends the session's sockets in every tab. */
-  async function signOut(req: IncomingMessage, res: ServerResponse) {
-    const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }).catch(() => null);
-    res.once('finish', () => {
-      if (!session || res.statusCode >= 400) return;
-      const room = channels.session(session.session.id);
-      io.to(room).emit('session:revoked', { reason: 'You signed out.' });
-      io.in(room).disconnectSockets(true);
-    });
-    await authHandler(req, res);
+  async function serveAuthRequest(req: IncomingMessage, res: ServerResponse, pathname: string, search: string) {
+    const origin = requestOrigin(req, env.TRUST_PROXY);
+    if (pathname.replace(/\/+$/, '') === '/api/auth/sign-out') {
+      const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }).catch(() => null);
+      res.once('finish', () => {
+        if (!session || res.statusCode >= 400) return;
+        const room = channels.session(session.session.id);
+        io.to(room).emit('session:revoked', { reason: 'You signed out.' });
+        io.in(room).disconnectSockets(true);
+      });
+    }
+    await serveAuth(auth, req, res, { pathname, search, origin });
   }
 
   const io: IoServer = new Server(httpServer, {
     serveClient: false,
-    // Above the largest event budget (an SDP), so oversize payloads reach the dispatcher and get a
-    // typed PAYLOAD_TOO_LARGE instead of a silent disconnect.
-    maxHttpBufferSize: 1_000_000,
+    // Twice the largest event budget (an SDP): a payload somewhat over its budget still reaches the
+    // dispatcher and gets a typed PAYLOAD_TOO_LARGE; anything bigger closes the connection unread.
+    maxHttpBufferSize: 2 * MAX_EVENT_BYTES,
+    parser: textOnlyParser,
+    // An engine.io connection that has not joined the namespace (and so authenticated) by then is closed.
+    connectTimeout: 10_000,
   });
   if (nextUpgrade) {
     httpServer.on('upgrade', (req, socket, head) => {
       if (!req.url?.startsWith('/socket.io')) nextUpgrade(req, socket, head);
     });
   }
-  authenticateSockets(io, auth, [publicUrl(env), ...env.TRUSTED_ORIGINS], log);
+  authenticateSockets(io, auth, [publicUrl(env), ...env.TRUSTED_ORIGINS], env.TRUST_PROXY, log);
 
   const presence = new Presence(io, env.PRESENCE_LINGER_MS, env.PRESENCE_BATCH_MS);
   const records = new CallRecords(db, log);

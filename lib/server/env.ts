@@ -11,10 +11,6 @@ const csv = z
   .string()
   .optional()
   .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
-const bool = z
-  .enum(['0', '1', 'true', 'false', ''])
-  .optional()
-  .transform((v) => v === '1' || v === 'true');
 const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 export const envSchema = z
@@ -27,9 +23,17 @@ export const envSchema = z
     PUBLIC_URL: z.url().optional(),
     /** Extra origins allowed to call the auth API (comma-separated), e.g. a LAN address. */
     TRUSTED_ORIGINS: csv,
-    /** Trust X-Forwarded-For (set when behind a reverse proxy that sets it). */
-    TRUST_PROXY: bool,
+    /**
+     * How many reverse proxies stand in front of Confab (0: none). Only that many rightmost
+     * X-Forwarded-For entries, and the nearest X-Forwarded-Proto, are believed. `true` means 1.
+     */
+    TRUST_PROXY: z.preprocess(
+      (v) => (v === undefined || v === '' || v === 'false' ? 0 : v === 'true' ? 1 : v),
+      z.coerce.number().int().min(0).max(10),
+    ),
     DATABASE_URL: z.string().default(`file:${path.join(repoRoot, 'data', 'confab.db')}`),
+    /** Where Confab keeps its own files: the generated auth secret and admin password. */
+    DATA_DIR: z.string().min(1).default(path.join(repoRoot, 'data')),
     /** Signs session cookies. Generated once into data/auth-secret when unset. */
     AUTH_SECRET: z.string().min(32).optional(),
     ADMIN_EMAIL: z.email().default('admin@confab.local'),

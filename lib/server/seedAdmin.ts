@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Auth } from './auth';
 import type { Db } from './db';
 import type { Env } from './env';
@@ -6,9 +8,17 @@ import type { Logger } from './logger';
 
 /**
  * Makes sure ADMIN_EMAIL exists and is an admin. A new admin gets ADMIN_PASSWORD, or a generated
- * password printed exactly once (it is never stored in clear). An existing account keeps its password.
+ * password written to a file only this OS user can read (mode 600), whose path is printed. The
+ * password itself never reaches stdout or the structured log, which often end up in a shared log
+ * store. An existing account keeps its password.
  */
-export async function seedAdmin(auth: Auth, db: Db, env: Env, log: Logger, print = console.log) {
+export async function seedAdmin(
+  auth: Auth,
+  db: Db,
+  env: Env,
+  log: Logger,
+  print = console.log,
+) {
   const email = env.ADMIN_EMAIL.toLowerCase();
   const existing = await db.user.findUnique({ where: { email }, select: { id: true, role: true } });
   if (existing) {
@@ -24,18 +34,20 @@ export async function seedAdmin(auth: Auth, db: Db, env: Env, log: Logger, print
   const { user } = await auth.api.signUpEmail({ body: { email, password, name } });
   await db.user.update({ where: { id: user.id }, data: { role: 'admin' } });
   log.info({ email }, 'admin account created');
-  if (!env.ADMIN_PASSWORD) {
-    print(
-      [
-        '',
-        '  ┌──────────────────────────────────────────────────────────────┐',
-        '  │ Confab admin account created. The password is shown only once.',
-        `  │   email:    ${email}`,
-        `  │   password: ${password}`,
-        '  │ Set ADMIN_EMAIL / ADMIN_PASSWORD to choose your own.',
-        '  └──────────────────────────────────────────────────────────────┘',
-        '',
-      ].join('\n'),
-    );
-  }
+  if (env.ADMIN_PASSWORD) return;
+  const file = path.join(env.DATA_DIR, 'admin-password');
+  fs.mkdirSync(env.DATA_DIR, { recursive: true });
+  // A file left by an earlier database is replaced, never appended to or opened by another user.
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(file, `${email}\n${password}\n`, { mode: 0o600, flag: 'wx' });
+  log.info({ email, passwordFile: file }, 'generated admin password written to a file');
+  print(
+    [
+      '',
+      `  Confab admin account created: ${email}`,
+      `  Its password is in ${file} (readable by this user only).`,
+      '  Sign in, then delete that file. Set ADMIN_EMAIL / ADMIN_PASSWORD to choose your own.',
+      '',
+    ].join('\n'),
+  );
 }

@@ -183,3 +183,47 @@ describe('rooms: media server failures', () => {
       .toBe(true);
   });
 });
+
+describe('rooms: races on one socket', () => {
+  it('two joins at once, then a disconnect, leave no ghost seat and no busy status', async () => {
+    const [mallory, socket] = await user('Racer');
+    const [, callerSocket] = await user('Caller');
+    const [, hostA] = await user('HostA');
+    const [, hostB] = await user('HostB');
+    const a = await createRoom(hostA, 'Race A');
+    const b = await createRoom(hostB, 'Race B');
+    await ask(hostA, 'room:join', { slug: a.slug });
+    await ask(hostB, 'room:join', { slug: b.slug });
+
+    const [joinA, joinB] = await Promise.all([ask(socket, 'room:join', { slug: a.slug }), ask(socket, 'room:join', { slug: b.slug })]);
+    expect(joinA.ok && joinB.ok).toBe(true);
+    // One socket, one seat: the later join moved it.
+    const seats = () => server.rooms.liveRooms().filter((r) => r.participants.has(mallory.id)).map((r) => r.stored.slug);
+    expect(seats()).toEqual([b.slug]);
+
+    socket.disconnect();
+    await expect.poll(seats, { timeout: 5000 }).toEqual([]);
+    expect(server.rooms.statusOf(mallory.id)).toBe(null);
+    expect(server.rooms.liveRooms().find((r) => r.stored.slug === a.slug)?.participants.size).toBe(1);
+
+    // …so calling them rings (after their presence linger), it is not BUSY.
+    const again = await server.connect(mallory);
+    const invited = await ask(callerSocket, 'call:invite', { calleeId: mallory.id });
+    expect(invited).toMatchObject({ ok: true });
+    again.disconnect();
+  });
+
+  it('a disconnect while a join is still on its way leaves no seat', async () => {
+    const [racer, socket] = await user('Leaver');
+    const [, host] = await user('Host');
+    const room = await createRoom(host, 'Race C');
+    await ask(host, 'room:join', { slug: room.slug });
+    const joining = ask(socket, 'room:join', { slug: room.slug }).catch(() => null);
+    socket.disconnect();
+    await joining;
+    await expect
+      .poll(() => server.rooms.liveRooms().some((r) => r.participants.has(racer.id)), { timeout: 5000 })
+      .toBe(false);
+    expect(server.rooms.statusOf(racer.id)).toBe(null);
+  });
+});

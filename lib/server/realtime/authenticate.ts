@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { fromNodeHeaders } from 'better-auth/node';
 import { ErrorCode } from '../../protocol';
 import type { Auth } from '../auth';
+import { requestOrigin } from '../http/proxy';
 import type { Logger } from '../logger';
 import type { IoServer } from './types';
 
@@ -13,10 +14,10 @@ function refusal(code: string, message: string) {
  * The socket.io handshake authenticates with the same session cookie as the pages. No session, a
  * banned account, or a foreign Origin: the connection is refused with a typed `connect_error`.
  */
-export function authenticateSockets(io: IoServer, auth: Auth, trustedOrigins: string[], log: Logger) {
+export function authenticateSockets(io: IoServer, auth: Auth, trustedOrigins: string[], proxyHops: number, log: Logger) {
   io.use(async (socket, next) => {
     const req = socket.request;
-    if (!originAllowed(req, trustedOrigins)) {
+    if (!originAllowed(req, trustedOrigins, proxyHops)) {
       return next(refusal(ErrorCode.Forbidden, 'Cross-site connection refused'));
     }
     try {
@@ -37,13 +38,16 @@ export function authenticateSockets(io: IoServer, auth: Auth, trustedOrigins: st
   });
 }
 
-/** Browsers always send Origin on WebSocket/XHR; it must be this site. Non-browser clients send none. */
-function originAllowed(req: IncomingMessage, trusted: string[]): boolean {
+/**
+ * Browsers always send Origin on WebSocket/XHR; it must be this site, scheme included (an
+ * `https://` page is another origin than the `http://` one). Non-browser clients send none.
+ */
+function originAllowed(req: IncomingMessage, trusted: string[], proxyHops: number): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   if (trusted.includes(origin)) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(origin).origin === requestOrigin(req, proxyHops);
   } catch {
     return false;
   }

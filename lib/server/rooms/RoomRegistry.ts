@@ -26,6 +26,12 @@ export class RoomRegistry {
   private readonly opening = new Map<string, Promise<LiveRoom>>();
   private readonly bySocket = new Map<string, LiveRoom>();
   private readonly wired = new WeakSet<SfuNode>();
+  /**
+   * The tail of each user's queue of joins and leaves. They run one at a time, in arrival order:
+   * each awaits the database and the SFU node, and interleaved they used to leave a ghost seat (a
+   * socket that sent two joins at once, then disconnected, stayed a participant for good).
+   */
+  private readonly userQueues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly io: IoServer,
@@ -73,8 +79,27 @@ export class RoomRegistry {
     return summary;
   }
 
-  async join(socket: IoSocket, slug: string, password: string | undefined, inCall: boolean): Promise<RoomJoined> {
+  join(socket: IoSocket, slug: string, password: string | undefined, inCall: boolean): Promise<RoomJoined> {
+    return this.serially(socket.data.user.id, () => this.joinNow(socket, slug, password, inCall));
+  }
+
+  leave(socket: IoSocket, reason: RoomLeaveReason): Promise<void> {
+    return this.serially(socket.data.user.id, () => this.leaveNow(socket, reason));
+  }
+
+  private serially<T>(userId: string, op: () => Promise<T>): Promise<T> {
+    const run = (this.userQueues.get(userId) ?? Promise.resolve()).then(op, op);
+    const tail = run.catch(() => undefined);
+    this.userQueues.set(userId, tail);
+    void tail.then(() => {
+      if (this.userQueues.get(userId) === tail) this.userQueues.delete(userId);
+    });
+    return run;
+  }
+
+  private async joinNow(socket: IoSocket, slug: string, password: string | undefined, inCall: boolean): Promise<RoomJoined> {
     const user = socket.data.user;
+    if (socket.disconnected) throw new ProtocolError(ErrorCode.InvalidState, 'Disconnected');
     if (inCall) throw new ProtocolError(ErrorCode.InvalidState, 'Hang up your call before joining a room');
     const stored = await this.store.bySlug(slug);
     if (!stored) throw new ProtocolError(ErrorCode.NotFound, 'There is no room at this address');
@@ -93,7 +118,7 @@ export class RoomRegistry {
     }
 
     // One room per socket, one socket per user and room.
-    if (this.bySocket.has(socket.id)) await this.leave(socket, 'left');
+    if (this.bySocket.has(socket.id)) await this.leaveNow(socket, 'left');
     const room = await this.open(stored, user.id);
     const previous = room.participants.get(user.id);
     if (previous) {
@@ -102,6 +127,8 @@ export class RoomRegistry {
     }
 
     const joined = await room.node.request('peer:join', { roomId: room.id, peerId: user.id });
+    // The last participant may have left (closing the meeting) while this join awaited the node.
+    if (room.closed) throw new ProtocolError(ErrorCode.Unavailable, 'The meeting closed as you joined; join again');
     const me: LiveParticipant = {
       user,
       socketId: socket.id,
@@ -130,7 +157,7 @@ export class RoomRegistry {
     };
   }
 
-  async leave(socket: IoSocket, reason: RoomLeaveReason) {
+  private async leaveNow(socket: IoSocket, reason: RoomLeaveReason) {
     const room = this.bySocket.get(socket.id);
     const me = room?.participants.get(socket.data.user.id);
     this.bySocket.delete(socket.id);

@@ -5,26 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { repoRoot } from '../env';
 import type { Logger } from '../logger';
+import { freePort } from '../net/freePort';
 
 export interface LocalSfuNode {
   url: string;
   secret: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function spawnLocalSfuNode(log: Logger): Promise<LocalSfuNode> {
@@ -38,7 +27,8 @@ export async function spawnLocalSfuNode(log: Logger): Promise<LocalSfuNode> {
     child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'sfu', 'main.ts')], {
       cwd: repoRoot,
       env: { ...process.env, SFU_SECRET: secret, SFU_RPC_PORT: String(port), SFU_RPC_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel is how the node notices that this process is gone (sfu/main.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const started = Date.now();
     child.once('exit', (code, signal) => {
