@@ -26,6 +26,12 @@ export const PEER_LIMITS = {
   producers: 3,
   /** Enough for a large meeting's audio + video; bounds what one peer can make the node do. */
   consumers: 100,
+  /**
+   * What a send transport accepts, in bits/s (mediasoup tells the browser through its bandwidth
+   * feedback): a camera's three simulcast layers (≤ 2.15 Mbps), a screen (≤ 2.5 Mbps) and a mic,
+   * with headroom. A peer that ignores its own encodings' caps gets no more than this.
+   */
+  incomingBitrate: 6_000_000,
 } as const;
 
 /** A first estimate for send-side bandwidth estimation, so video starts watchable (default: 600 kbps). */
@@ -111,6 +117,12 @@ export class Peer {
         appData: { direction, connected: false },
       }),
     );
+    if (direction === 'send') {
+      await mediasoupCall(() => transport.setMaxIncomingBitrate(PEER_LIMITS.incomingBitrate)).catch((err: unknown) => {
+        transport.close();
+        throw err;
+      });
+    }
     if (this.closed) {
       transport.close(); // the peer left while the worker was creating it
       throw invalidState('Peer left');

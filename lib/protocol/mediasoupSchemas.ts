@@ -29,6 +29,9 @@ const codecParameters = z.looseObject({
   rtcpFeedback: z.array(rtcpFeedback).max(32).optional(),
 });
 
+/** The highest maxBitrate an encoding may ask for (a screen share uses 2.5 Mbps). */
+export const MAX_ENCODING_BITRATE = 4_000_000;
+
 const encoding = z.looseObject({
   ssrc: int.optional(),
   rid: str(32).optional(),
@@ -37,7 +40,7 @@ const encoding = z.looseObject({
   dtx: z.boolean().optional(),
   scalabilityMode: str(16).optional(),
   scaleResolutionDownBy: z.number().min(1).max(64).optional(),
-  maxBitrate: int.min(0).optional(),
+  maxBitrate: int.min(0).max(MAX_ENCODING_BITRATE).optional(),
   active: z.boolean().optional(),
 });
 

@@ -15,6 +15,8 @@ import { CallRecords, closeStaleSessions } from './calls/callRecords';
 import { CallRegistry } from './calls/CallRegistry';
 import { callHandlers } from './calls/handlers';
 import { createDb, isPostgresUrl, type Db } from './db';
+import { migrateDisplayNames } from './displayNameMigration';
+import { GuessLimiter } from './guessLimiter';
 import { publicUrl, type Env } from './env';
 import { isAuthPath, serveAuth } from './http/authRoute';
 import { clientAddress, requestOrigin, requestProtocol } from './http/proxy';
@@ -64,6 +66,7 @@ export interface Confab {
 
 export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = [] }: ConfabOptions): Promise<Confab> {
   const db = await createDb(env.DATABASE_URL);
+  await migrateDisplayNames(db, log);
   const closed = await closeStaleSessions(db);
   if (closed) log.warn({ sessions: closed }, 'closed sessions left open by a previous run');
   const auth = createAuth({
@@ -74,6 +77,10 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   });
   await seedAdmin(auth, db, env, log);
 
+  const signIns = new GuessLimiter([
+    { points: env.SIGNIN_RATE_LIMIT, windowSeconds: env.SIGNIN_RATE_WINDOW_S },
+    { points: env.SIGNIN_ADDRESS_RATE_LIMIT, windowSeconds: env.SIGNIN_RATE_WINDOW_S },
+  ]);
   const httpServer = http.createServer((req, res) => {
     // Every route decision below is made on the normalised path, and handlers get that same path.
     const target = parseRequestTarget(req.url, req.headers.host);
@@ -114,14 +121,15 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
         io.in(room).disconnectSockets(true);
       });
     }
-    await serveAuth(auth, req, res, { pathname, search, origin });
+    await serveAuth({ auth, signIns }, req, res, { pathname, search, origin });
   }
 
   const io: IoServer = new Server(httpServer, {
     serveClient: false,
-    // Twice the largest event budget (an SDP): a payload somewhat over its budget still reaches the
-    // dispatcher and gets a typed PAYLOAD_TOO_LARGE; anything bigger closes the connection unread.
-    maxHttpBufferSize: 2 * MAX_EVENT_BYTES,
+    // Four times the largest event budget (an SDP, 65 KB): a payload well over its budget still
+    // reaches the dispatcher and gets a typed PAYLOAD_TOO_LARGE; anything bigger closes the
+    // connection unread. Binary attachments, which were the unbounded part, are refused outright.
+    maxHttpBufferSize: 4 * MAX_EVENT_BYTES,
     parser: textOnlyParser,
     // An engine.io connection that has not joined the namespace (and so authenticated) by then is closed.
     connectTimeout: 10_000,

@@ -7,7 +7,7 @@ import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { APIError } from 'better-auth/api';
 import { admin } from 'better-auth/plugins';
 import type { Db } from './db';
-import { checkDisplayName, displayNameKey, normalizeDisplayName } from './displayName';
+import { checkDisplayName, displayNameKey, displayNameSkeleton, normalizeDisplayName } from './displayName';
 import type { Env } from './env';
 
 /** The server sets this header from the TCP peer (or a trusted proxy); clients cannot forge it. */
@@ -27,11 +27,15 @@ export function createAuth({ db, env, secret, provider }: AuthOptions) {
     const problem = checkDisplayName(name);
     if (problem) throw new APIError('BAD_REQUEST', { message: problem, code: 'INVALID_DISPLAY_NAME' });
     const nameKey = displayNameKey(name);
-    const clash = await db.user.findUnique({ where: { nameKey }, select: { id: true } });
+    const nameSkeleton = displayNameSkeleton(name);
+    const clash = await db.user.findFirst({ where: { OR: [{ nameKey }, { nameSkeleton }] }, select: { id: true } });
     if (clash && clash.id !== userId) {
-      throw new APIError('BAD_REQUEST', { message: 'That display name is taken', code: 'DISPLAY_NAME_TAKEN' });
+      throw new APIError('BAD_REQUEST', {
+        message: 'That display name is taken, or looks too much like one that is',
+        code: 'DISPLAY_NAME_TAKEN',
+      });
     }
-    return { ...data, name, nameKey };
+    return { ...data, name, nameKey, nameSkeleton };
   }
 
   return betterAuth({
@@ -43,7 +47,10 @@ export function createAuth({ db, env, secret, provider }: AuthOptions) {
     database: prismaAdapter(db, { provider }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     user: {
-      additionalFields: { nameKey: { type: 'string', required: false, input: false } },
+      additionalFields: {
+        nameKey: { type: 'string', required: false, input: false },
+        nameSkeleton: { type: 'string', required: false, input: false },
+      },
     },
     databaseHooks: {
       user: {
@@ -57,7 +64,8 @@ export function createAuth({ db, env, secret, provider }: AuthOptions) {
       window: 60,
       max: 100,
       customRules: {
-        '/sign-in/email': { window: env.SIGNIN_RATE_WINDOW_S, max: env.SIGNIN_RATE_LIMIT },
+        // Counted per account and address, failures only, in lib/server/http/authRoute.ts.
+        '/sign-in/email': false,
         '/sign-up/email': { window: 60, max: env.SIGNUP_RATE_LIMIT },
       },
     },

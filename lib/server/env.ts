@@ -50,7 +50,10 @@ export const envSchema = z
     PRESENCE_LINGER_MS: ms(2_000),
     /** Lobby changes that follow one another within this window go out as one message (0: batching off). */
     PRESENCE_BATCH_MS: ms(100),
+    /** Failed sign-ins per account and client address per window. */
     SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+    /** Failed sign-ins per client address (any account) per window. */
+    SIGNIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     SIGNIN_RATE_WINDOW_S: z.coerce.number().int().min(1).default(60),
     /** Account creations per client address per minute. */
     SIGNUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),

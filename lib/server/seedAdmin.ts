@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Auth } from './auth';
 import type { Db } from './db';
+import { displayNameKey } from './displayName';
 import type { Env } from './env';
 import type { Logger } from './logger';
 
@@ -29,7 +30,7 @@ export async function seedAdmin(
     return;
   }
   const password = env.ADMIN_PASSWORD ?? crypto.randomBytes(12).toString('base64url');
-  const nameTaken = await db.user.findFirst({ where: { nameKey: env.ADMIN_NAME.toLowerCase() } });
+  const nameTaken = await db.user.findFirst({ where: { nameKey: displayNameKey(env.ADMIN_NAME) } });
   const name = nameTaken ? `${env.ADMIN_NAME} ${crypto.randomInt(1000, 9999)}` : env.ADMIN_NAME;
   const { user } = await auth.api.signUpEmail({ body: { email, password, name } });
   await db.user.update({ where: { id: user.id }, data: { role: 'admin' } });

@@ -3,7 +3,7 @@ import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ SIGNIN_RATE_LIMIT: '3' });
+  server = await startTestServer({ SIGNIN_RATE_LIMIT: '3', SIGNIN_ADDRESS_RATE_LIMIT: '1000' });
 });
 afterAll(() => server.stop());
 
@@ -43,24 +43,55 @@ describe('accounts and the socket handshake', () => {
     expect(reply).toContain('"code":"FORBIDDEN"');
   });
 
+  it('compares the Origin scheme too: an https page is not this http site', async () => {
+    const user = await server.signUp('Schemer');
+    await expect(
+      server.connect(user, { cookie: user.cookie, origin: server.url.replace('http://', 'https://') }),
+    ).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    await expect(server.connect(user, { origin: server.url })).resolves.toMatchObject({ connected: true });
+  });
+
   it('keeps display names unique regardless of case', async () => {
     await server.signUp('Bobby');
     await expect(server.signUp('BOBBY')).rejects.toThrow(/display name is taken/i);
     await expect(server.signUp('   ')).rejects.toThrow(/400|required/i);
   });
 
-  it('rate-limits sign-in attempts', async () => {
+  const signIn = (email: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ email, password }),
+    }).then((r) => r.status);
+
+  it('limits failed sign-ins per account and address, and a parallel burst does not slip through', async () => {
     const carol = await server.signUp('Carol');
-    const attempt = () =>
-      fetch(`${server.url}/api/auth/sign-in/email`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: carol.email, password: 'wrong-password' }),
-      }).then((r) => r.status);
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => signIn(carol.email, 'wrong-password')));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    // Locked for this account from this address, even with the right password…
+    expect(await signIn(carol.email, 'correct-horse-battery')).toBe(429);
+  });
+
+  it('someone guessing another account from the same address does not lock the owner out', async () => {
+    const grace = await server.signUp('Grace');
+    const heidi = await server.signUp('Heidi');
+    for (let i = 0; i < 4; i++) await signIn(heidi.email, 'wrong-password');
+    expect(await signIn(grace.email, 'correct-horse-battery')).toBe(200);
+    // …and the owner's own success clears their earlier failures.
+    expect(await signIn(grace.email, 'nope-nope-1')).toBe(401);
+    expect(await signIn(grace.email, 'nope-nope-2')).toBe(401);
+    expect(await signIn(grace.email, 'correct-horse-battery')).toBe(200);
+    expect(await signIn(grace.email, 'nope-nope-3')).toBe(401);
+    expect(await signIn(grace.email, 'nope-nope-4')).toBe(401);
+    expect(await signIn(grace.email, 'correct-horse-battery')).toBe(200);
+  });
+
+  it('a spoofed X-Forwarded-For is not a way around the limit', async () => {
+    const frank = await server.signUp('Frank');
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push(await attempt());
-    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
-    expect(statuses.slice(3)).toEqual([429, 429]);
+    for (let i = 0; i < 5; i++) statuses.push(await signIn(frank.email, 'wrong', { 'x-forwarded-for': `198.51.100.${i}` }));
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 
   it('stores passwords hashed, never in clear', async () => {

@@ -50,6 +50,26 @@ describe('rooms: membership, authorization, chat and records', () => {
     expect(await ask(guest, 'room:join', { slug: 'no-such-room' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('room password guesses are limited per user and room; others still get in', async () => {
+    const [, host] = await user('Host');
+    const [, guesser] = await user('Guesser');
+    const [, friend] = await user('Friend');
+    const room = await createRoom(host, 'Vault', 'open-sesame-1');
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => ask(guesser, 'room:join', { slug: room.slug, password: `guess-${i}` })),
+    );
+    const codes = guesses.map((g) => (g.ok ? 'ok' : g.error.code));
+    expect(codes.filter((c) => c === 'WRONG_PASSWORD')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(7);
+    // Even the right password waits now, for this user…
+    expect(await ask(guesser, 'room:join', { slug: room.slug, password: 'open-sesame-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: expect.stringMatching(/Try again in \d+ s/) },
+    });
+    // …but not for someone else.
+    expect(await ask(friend, 'room:join', { slug: room.slug, password: 'open-sesame-1' })).toMatchObject({ ok: true });
+  });
+
   it('media requests need membership, and ids must be your own', async () => {
     const [, host] = await user('Host');
     const [, guest] = await user('Guest');

@@ -27,7 +27,7 @@ export interface TestUser {
 export interface TestServer extends Confab {
   dir: string;
   signUp(name: string, opts?: { email?: string; password?: string }): Promise<TestUser>;
-  connect(user: TestUser | null, opts?: { cookie?: string }): Promise<TestSocket>;
+  connect(user: TestUser | null, opts?: { cookie?: string; origin?: string }): Promise<TestSocket>;
   stop(): Promise<void>;
 }
 
@@ -72,13 +72,13 @@ export async function startTestServer(
     return { id: body.user.id, name: body.user.name, email, cookie };
   }
 
-  function connectSocket(user: TestUser | null, opts: { cookie?: string } = {}): Promise<TestSocket> {
+  function connectSocket(user: TestUser | null, opts: { cookie?: string; origin?: string } = {}): Promise<TestSocket> {
     const cookie = opts.cookie ?? user?.cookie;
     const socket: TestSocket = connect(confab.url, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      extraHeaders: cookie ? { cookie } : {},
+      extraHeaders: { ...(cookie ? { cookie } : {}), ...(opts.origin ? { origin: opts.origin } : {}) },
     });
     sockets.add(socket);
     return new Promise((resolve, reject) => {

@@ -10,11 +10,15 @@
  *
  * Bodies are small JSON documents; anything over AUTH_BODY_LIMIT is refused with 413 before it is
  * buffered.
+ *
+ * Sign-in attempts go through a GuessLimiter keyed on [account + client address, client address]:
+ * failures are limited, and a success clears them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromNodeHeaders } from 'better-auth/node';
 import { setResponse } from 'better-call/node';
-import type { Auth } from '../auth';
+import { CLIENT_IP_HEADER, type Auth } from '../auth';
+import type { GuessLimiter } from '../guessLimiter';
 
 export const AUTH_PREFIX = '/api/auth/';
 export const AUTH_BODY_LIMIT = 16 * 1024;
@@ -46,9 +50,19 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function json(res: ServerResponse, status: number, code: string, message: string) {
-  res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+function json(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });
   res.end(JSON.stringify({ code, message }));
+}
+
+/** The account a sign-in body names, as better-auth will look it up (trimmed, lower-case). */
+function signInAccount(body: Buffer | undefined): string {
+  try {
+    const email = (JSON.parse(body?.toString('utf8') ?? '') as { email?: unknown }).email;
+    return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 320) : '';
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -56,7 +70,7 @@ function json(res: ServerResponse, status: number, code: string, message: string
  * the origin the browser used (proxy.ts), which better-auth needs for its origin checks.
  */
 export async function serveAuth(
-  auth: Auth,
+  { auth, signIns }: { auth: Auth; signIns: GuessLimiter },
   req: IncomingMessage,
   res: ServerResponse,
   { pathname, search, origin }: { pathname: string; search: string; origin: string },
@@ -77,5 +91,15 @@ export async function serveAuth(
     headers: fromNodeHeaders(req.headers),
     body: body?.length ? new Uint8Array(body) : undefined,
   });
-  await setResponse(res, await auth.handler(request));
+  if (endpoint !== '/api/auth/sign-in/email') return setResponse(res, await auth.handler(request));
+
+  const address = String(req.headers[CLIENT_IP_HEADER] ?? 'unknown');
+  const keys = [`${signInAccount(body)}|${address}`, address];
+  const wait = await signIns.take(keys);
+  if (wait !== null) {
+    return json(res, 429, 'RATE_LIMITED', `Too many failed sign-ins. Try again in ${wait} s.`, { 'retry-after': String(wait) });
+  }
+  const response = await auth.handler(request);
+  if (response.ok) await signIns.succeeded(keys);
+  await setResponse(res, response);
 }

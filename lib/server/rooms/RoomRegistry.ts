@@ -12,6 +12,7 @@ import {
   type RoomLeaveReason,
   type RoomSummary,
 } from '../../protocol';
+import { GuessLimiter } from '../guessLimiter';
 import type { Logger } from '../logger';
 import type { Presence } from '../realtime/presence';
 import { rooms as channels, type IoServer, type IoSocket } from '../realtime/types';
@@ -32,6 +33,11 @@ export class RoomRegistry {
    * socket that sent two joins at once, then disconnected, stayed a participant for good).
    */
   private readonly userQueues = new Map<string, Promise<unknown>>();
+  /** Wrong room passwords: per user and room, and per room from everyone (a spread-out guesser). */
+  private readonly passwordGuesses = new GuessLimiter([
+    { points: 5, windowSeconds: 60 },
+    { points: 50, windowSeconds: 60 },
+  ]);
 
   constructor(
     private readonly io: IoServer,
@@ -111,9 +117,13 @@ export class RoomRegistry {
       if (current?.stored.locked ?? stored.locked) throw new ProtocolError(ErrorCode.RoomLocked, 'The host has locked this room');
       if (stored.passwordHash) {
         if (!password) throw new ProtocolError(ErrorCode.WrongPassword, 'This room is protected by a password');
+        const keys = [`${user.id}|${stored.id}`, stored.id];
+        const wait = await this.passwordGuesses.take(keys);
+        if (wait !== null) throw new ProtocolError(ErrorCode.RateLimited, `Too many wrong passwords. Try again in ${wait} s`);
         if (!(await checkRoomPassword(password, stored.passwordHash))) {
           throw new ProtocolError(ErrorCode.WrongPassword, 'That password is not right');
         }
+        await this.passwordGuesses.succeeded(keys);
       }
     }
 

@@ -1,7 +1,15 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import pLimit from 'p-limit';
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+const scryptAsync = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+/**
+ * scrypt runs on libuv's thread pool (4 threads), which sign-in's password hashing uses too. Room
+ * passwords get one of them at most, so a flood of room-password guesses cannot queue up every
+ * sign-in behind it.
+ */
+const oneAtATime = pLimit(1);
+const scrypt = (pw: string, salt: Buffer, len: number) => oneAtATime(() => scryptAsync(pw, salt, len));
 
 /** Room passwords are stored as "salt:hash" (hex, scrypt, 16-byte salt, 32-byte key). */
 export async function hashRoomPassword(password: string): Promise<string> {
