@@ -23,6 +23,8 @@ export interface WebServerOptions {
   env?: Record<string, string>;
   /** Runs against the migrated database before the server starts (e.g. bulk-created users). */
   seed?: (databaseUrl: string) => Promise<void>;
+  /** Start on an existing database and port (a restart after crash()), instead of fresh ones. */
+  restartOf?: Pick<WebServer, 'databaseUrl' | 'port'>;
   log: (msg: string) => void;
 }
 
@@ -39,13 +41,16 @@ export interface WebServer {
   /** The web process's soft limit on open files (each socket is one). */
   fdLimit(): number;
   agent<T = unknown>(command: AgentCommand): Promise<T>;
+  /** kill -9: no shutdown runs, the database and port are left for a restart (restartOf). */
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-'));
-  const databaseUrl = `file:${path.join(dir, 'bench.db')}`;
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  const dir = opts.restartOf ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'confab-bench-'));
+  const databaseUrl = opts.restartOf?.databaseUrl ?? `file:${path.join(dir!, 'bench.db')}`;
+  // A restarted server's database belongs to the first one, which removes it.
+  const cleanup = () => dir && fs.rmSync(dir, { recursive: true, force: true });
   try {
     await migrateDeploy(databaseUrl);
     await opts.seed?.(databaseUrl);
@@ -54,7 +59,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     throw err;
   }
 
-  const port = await freePort();
+  const port = opts.restartOf?.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--import', path.join(import.meta.dirname, 'serverAgent.ts'), 'server.ts'],
@@ -110,6 +115,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         });
         child.send({ id, ...command });
       });
+    },
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -147,7 +147,11 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     io,
     presence,
     records,
-    { ringTimeoutMs: env.CALL_RING_TIMEOUT_MS, reconnectGraceMs: env.CALL_RECONNECT_GRACE_MS },
+    {
+      ringTimeoutMs: env.CALL_RING_TIMEOUT_MS,
+      reconnectGraceMs: env.CALL_RECONNECT_GRACE_MS,
+      restartResumeMs: env.CALL_RESTART_RESUME_MS,
+    },
     log,
   );
   const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, log }));

@@ -46,6 +46,8 @@ export const envSchema = z
     TURN_TTL_SECONDS: z.coerce.number().int().min(60).default(6 * 3600),
     CALL_RING_TIMEOUT_MS: ms(30_000),
     CALL_RECONNECT_GRACE_MS: ms(10_000),
+    /** After a crash or restart of the web process, its answered calls may be resumed this long. */
+    CALL_RESTART_RESUME_MS: ms(120_000),
     /** How long a user stays "online" after their last tab closed (hides page reloads). */
     PRESENCE_LINGER_MS: ms(2_000),
     /** Lobby changes that follow one another within this window go out as one message (0: batching off). */

@@ -70,7 +70,11 @@ export function CallView({ callId }: { callId: string }) {
   }
 
   const other = active.caller.id === me.id ? active.callee : active.caller;
-  const status = peer.peerReconnecting ? `${other.name} is reconnecting…` : linkText[peer.linkState];
+  const status = peer.serverLost
+    ? `${linkText[peer.linkState]} · reconnecting to the server…`
+    : peer.peerReconnecting
+      ? `${other.name} is reconnecting…`
+      : linkText[peer.linkState];
 
   return (
     <main className="call" data-testid="call-view" data-link-state={peer.linkState}>

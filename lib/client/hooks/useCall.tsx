@@ -172,7 +172,16 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
   // The call's media and connection live here, beside the call state, not in the call view: the
   // caller's link starts while it rings (see usePeerCall), the callee's once it accepts.
   const linkCall = state.phase === 'active' || state.phase === 'outgoing' ? state.call : null;
-  const peer = usePeerCall(linkCall, state.phase === 'active', me.id, () => api.hangup('ice-failed'));
+  const peer = usePeerCall(
+    linkCall,
+    state.phase === 'active',
+    me.id,
+    () => api.hangup('ice-failed'),
+    (callId) => {
+      discardPrepared(callId);
+      dispatch({ type: 'lost', callId, message: 'The call ended while you were offline' });
+    },
+  );
 
   return (
     <CallContext.Provider value={api}>

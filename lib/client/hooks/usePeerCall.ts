@@ -13,7 +13,7 @@ import { takePreparedIceServers, takePreparedMedia } from '../p2p/callPrep';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
 import { signalInbox } from '../p2p/signalInbox';
 import { readStats, summarize, type RtcStat, type StatsReading } from '../p2p/statsSummary';
-import { getSocket, request } from '../socket';
+import { getSocket, request, RequestError } from '../socket';
 
 export type MediaGate = 'acquiring' | 'blocked' | 'ready';
 
@@ -24,6 +24,8 @@ export interface PeerCall {
   remote: MediaStream | null;
   linkState: LinkState;
   peerReconnecting: boolean;
+  /** Our own socket is down: the media may still flow, but nothing reaches the server. */
+  serverLost: boolean;
   peerMedia: MediaState;
   mic: boolean;
   camera: boolean;
@@ -41,13 +43,21 @@ export interface PeerCall {
  * `live` (accepted) and then sends at once; offering took ~45 ms of every call set-up on a busy
  * machine.
  */
-export function usePeerCall(call: CallInfo | null, live: boolean, me: string, onIceFailed: () => void): PeerCall {
+export function usePeerCall(
+  call: CallInfo | null,
+  live: boolean,
+  me: string,
+  onIceFailed: () => void,
+  /** The server no longer has this call (it ended while our socket was away): end it here too. */
+  onCallGone: (callId: string) => void,
+): PeerCall {
   const [gate, setGate] = useState<MediaGate>('acquiring');
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [remote, setRemote] = useState<MediaStream | null>(null);
   const [linkState, setLinkState] = useState<LinkState>('new');
   const [peerReconnecting, setPeerReconnecting] = useState(false);
+  const [serverLost, setServerLost] = useState(false);
   const [peerMedia, setPeerMedia] = useState<MediaState>({ audio: true, video: true });
   const [mic, setMic] = useState(true);
   const [camera, setCamera] = useState(true);
@@ -58,6 +68,8 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
   const localRef = useRef<MediaStream | null>(null);
   const onIceFailedRef = useRef(onIceFailed);
   onIceFailedRef.current = onIceFailed;
+  const onCallGoneRef = useRef(onCallGone);
+  onCallGoneRef.current = onCallGone;
   // A camera that was turned off is still "ours": hasCamera says whether we had one to start with.
   const [hadCamera, setHadCamera] = useState(false);
   const callId = call?.callId ?? null;
@@ -181,18 +193,29 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
     let wasDisconnected = false;
     const onDisconnect = () => {
       wasDisconnected = true;
+      setServerLost(true);
     };
     const onReconnect = () => {
+      setServerLost(false);
       if (!wasDisconnected) return;
       wasDisconnected = false;
+      // Also after a restart of the web process, which takes the call over (CallRegistry.resume).
       void request('call:resume', { callId, fresh: false })
         .then(() => {
           const link = linkRef.current;
           // Signalling was down: anything the ICE agent wanted to tell the peer may be lost.
           if (link && link.pc.connectionState !== 'connected') link.restartIce();
         })
-        .catch(() => undefined); // the call ended while we were away; call:ended follows
+        .catch((err: unknown) => {
+          // The server has no such call for us: it ended while we were away (the call:ended was
+          // lost with the socket) or the server restarted too long ago. Never show a call the
+          // server does not know. A timeout or a busy server is left to the next reconnect.
+          if (err instanceof RequestError && ['NOT_FOUND', 'FORBIDDEN', 'INVALID_STATE'].includes(err.code)) {
+            onCallGoneRef.current(callId);
+          }
+        });
     };
+    setServerLost(socket.disconnected);
     socket.on('call:peer-media', onPeerMedia);
     socket.on('call:peer-link', onPeerLink);
     socket.on('disconnect', onDisconnect);
@@ -297,6 +320,7 @@ export function usePeerCall(call: CallInfo | null, live: boolean, me: string, on
     remote,
     linkState,
     peerReconnecting,
+    serverLost,
     peerMedia,
     mic,
     camera,

@@ -30,6 +30,8 @@ export type CallEvent =
   | { type: 'cancel' }
   | { type: 'hangup'; reason: CallEndReason }
   | { type: 'ended'; callId: string; reason: CallEndReason }
+  /** The server no longer knows the call (it ended while our socket was away). */
+  | { type: 'lost'; callId: string; message: string }
   | { type: 'dismiss' };
 
 export const idle: CallState = { phase: 'idle' };
@@ -122,6 +124,11 @@ export const makeCallReducer = (me: string) =>
       if (event.reason === 'answered-elsewhere') return idle;
       return { phase: 'ended', peer: other(state.call), callId: event.callId, reason: event.reason };
     }
+
+    case 'lost':
+      if (state.phase === 'idle' || state.phase === 'dialing' || state.phase === 'ended') return state;
+      if (state.call.callId !== event.callId) return state;
+      return { phase: 'ended', peer: other(state.call), callId: event.callId, reason: 'failed', message: event.message };
 
     case 'dismiss':
       return state.phase === 'ended' ? idle : state;

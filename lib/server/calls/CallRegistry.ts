@@ -27,11 +27,16 @@ import type { CallRecords } from './callRecords';
 export interface CallTimings {
   ringTimeoutMs: number;
   reconnectGraceMs: number;
+  /** How long after a web-process restart its answered calls may still be resumed. */
+  restartResumeMs: number;
 }
 
 interface LiveCall {
   info: CallInfo;
-  /** socket id per party; the callee has none until it accepts. */
+  /**
+   * socket id per party; the callee has none (null) until it accepts. '' is a party of a call
+   * taken over from a restarted process who has not resumed it yet.
+   */
   sockets: Map<string, string | null>;
   media: Map<string, MediaState>;
   /** Latest getStats() summary per party, for the admin dashboard. */
@@ -44,6 +49,8 @@ export class CallRegistry {
   private readonly calls = new Map<string, LiveCall>();
   /** userId → callId: a user is in at most one call, ringing or active. */
   private readonly byUser = new Map<string, string>();
+  /** Calls being taken over from a restarted process; both parties' resumes share one attempt. */
+  private readonly adopting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly io: IoServer,
@@ -201,8 +208,13 @@ export class CallRegistry {
     return this.byUser.get(userId);
   }
 
-  /** A party's new socket (after a reconnect or page reload) takes over the call. */
-  resume(socket: IoSocket, callId: string, fresh: boolean) {
+  /**
+   * A party's new socket (after a reconnect or page reload) takes over the call. A call this
+   * process does not know may be one a previous process was serving when it crashed or restarted:
+   * the browsers' media never went through the server, so it is adopted and goes on.
+   */
+  async resume(socket: IoSocket, callId: string, fresh: boolean) {
+    if (!this.calls.has(callId)) await this.adopt(socket.data.user.id, callId);
     const call = this.partyCall(socket, callId);
     const me = socket.data.user.id;
     if (call.sockets.get(me) === null) throw new ProtocolError(ErrorCode.InvalidState, 'The call was not answered here');
@@ -214,6 +226,46 @@ export class CallRegistry {
     const otherId = me === call.info.caller.id ? call.info.callee.id : call.info.caller.id;
     this.log.info({ callId, userId: me, fresh }, 'call resumed');
     return { call: call.info, peerMedia: call.media.get(otherId) ?? null };
+  }
+
+  private adopt(userId: string, callId: string): Promise<void> {
+    let pending = this.adopting.get(callId);
+    if (!pending) {
+      pending = this.adoptNow(userId, callId)
+        .catch((err: unknown) => this.log.error({ err, callId }, 'taking over a restarted call failed'))
+        .finally(() => this.adopting.delete(callId));
+      this.adopting.set(callId, pending);
+    }
+    return pending;
+  }
+
+  private async adoptNow(userId: string, callId: string) {
+    const found = await this.records.restartedCall(callId, userId, this.timings.restartResumeMs);
+    if (!found || this.calls.has(callId)) return;
+    const { caller, callee, startedAt, answeredAt } = found;
+    // Either party may have moved on to another call in the meantime.
+    if (this.byUser.has(caller.id) || this.byUser.has(callee.id)) return;
+    const call: LiveCall = {
+      info: { callId, caller, callee, phase: 'active', startedAt, answeredAt, ringDeadline: startedAt },
+      sockets: new Map([
+        [caller.id, ''],
+        [callee.id, ''],
+      ]),
+      media: new Map(),
+      stats: new Map(),
+      graceTimers: new Map(),
+    };
+    // Each party has the reconnect grace to come back; the one resuming now clears its own.
+    for (const party of [caller.id, callee.id]) {
+      call.graceTimers.set(party, setTimeout(() => this.end(call, 'peer-lost'), this.timings.reconnectGraceMs));
+    }
+    this.calls.set(callId, call);
+    this.byUser.set(caller.id, callId);
+    this.byUser.set(callee.id, callId);
+    this.records.reopened(callId);
+    this.presence.refresh(caller.id);
+    this.presence.refresh(callee.id);
+    this.log.info({ callId }, 'call taken over from a restarted process');
   }
 
   /** The socket is gone: a call bound to it waits for the party to come back, then ends. */
@@ -238,11 +290,16 @@ export class CallRegistry {
     return true;
   }
 
+  /**
+   * Stopping this process: answered calls are recorded as ended by the restart, and their parties
+   * are not told, so that they can resume them on the next process (their media goes on meanwhile).
+   * Calls still ringing end.
+   */
   shutdown() {
-    for (const call of [...this.calls.values()]) this.end(call, 'server-restart');
+    for (const call of [...this.calls.values()]) this.end(call, 'server-restart', call.info.phase === 'active');
   }
 
-  private end(call: LiveCall, reason: CallEndReason) {
+  private end(call: LiveCall, reason: CallEndReason, quietly = false) {
     const { callId, caller, callee } = call.info;
     if (this.calls.get(callId) !== call) return;
     clearTimeout(call.ringTimer);
@@ -250,7 +307,7 @@ export class CallRegistry {
     this.calls.delete(callId);
     for (const party of [caller.id, callee.id]) if (this.byUser.get(party) === callId) this.byUser.delete(party);
     this.records.ended(callId, reason, Date.now());
-    this.io.to([rooms.user(caller.id), rooms.user(callee.id)]).emit('call:ended', { callId, reason });
+    if (!quietly) this.io.to([rooms.user(caller.id), rooms.user(callee.id)]).emit('call:ended', { callId, reason });
     this.presence.refresh(caller.id);
     this.presence.refresh(callee.id);
     this.log.info({ callId, reason }, 'call ended');

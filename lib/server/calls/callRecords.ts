@@ -3,7 +3,7 @@
  * Writes for one call are chained so they land in order (start → answer → end) without making the
  * signalling path wait for the database; a failed write is logged, never thrown at a user.
  */
-import type { CallEndReason } from '../../protocol';
+import type { CallEndReason, CallParty } from '../../protocol';
 import type { Db } from '../db';
 import type { Logger } from '../logger';
 
@@ -12,6 +12,14 @@ export interface RecordedCall {
   callerId: string;
   calleeId: string;
   startedAt: number;
+}
+
+/** An answered call the previous web process was serving when it went down. */
+export interface RestartedCall {
+  caller: CallParty;
+  callee: CallParty;
+  startedAt: number;
+  answeredAt: number;
 }
 
 export class CallRecords {
@@ -64,6 +72,35 @@ export class CallRecords {
       });
     });
     this.forget(callId);
+  }
+
+  /**
+   * The call `callId`, if a web-process restart ended it (reason server-restart) after it was
+   * answered, less than `withinMs` ago, and `userId` was one of its two parties.
+   */
+  async restartedCall(callId: string, userId: string, withinMs: number, now = Date.now()): Promise<RestartedCall | null> {
+    const session = await this.db.callSession.findUnique({
+      where: { id: callId },
+      include: { participations: { select: { role: true, user: { select: { id: true, name: true } } } } },
+    });
+    if (!session || session.kind !== 'P2P' || session.endReason !== 'server-restart') return null;
+    if (!session.answeredAt || !session.endedAt || now - session.endedAt.getTime() > withinMs) return null;
+    const party = (role: string) => session.participations.find((p) => p.role === role)?.user;
+    const caller = party('caller');
+    const callee = party('callee');
+    if (!caller || !callee || (userId !== caller.id && userId !== callee.id)) return null;
+    return { caller, callee, startedAt: session.startedAt.getTime(), answeredAt: session.answeredAt.getTime() };
+  }
+
+  /** The call goes on after all (a restarted call resumed): its end is taken back. */
+  reopened(callId: string) {
+    this.enqueue(callId, async () => {
+      await this.db.callSession.update({ where: { id: callId }, data: { endedAt: null, endReason: null } });
+      await this.db.participation.updateMany({
+        where: { sessionId: callId, leaveReason: 'server-restart' },
+        data: { leftAt: null, leaveReason: null },
+      });
+    });
   }
 
   /** Resolves when every queued write has landed (used on shutdown and by tests). */

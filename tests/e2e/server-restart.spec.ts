@@ -1,0 +1,78 @@
+/**
+ * The web process is killed (kill -9) in the middle of a 1:1 call and started again. The call's
+ * media is peer-to-peer, so it never stops; the pages say they are reconnecting to the server,
+ * then take the call over on the new process: the call is "in a call" for others again, and a
+ * hang-up reaches the other side. This runs its own server (not the suite's shared one), through
+ * the benchmark helper that starts the real production server.ts.
+ */
+import { expect, test } from '@playwright/test';
+import { startWebServer, type WebServer } from '../../bench/lib/webServer';
+import { call, expectMediaFlowing, inbound, lobbyEntry, registerUser } from './fixtures';
+
+let first: WebServer | undefined;
+let second: WebServer | undefined;
+test.afterAll(async () => {
+  await second?.stop();
+  await first?.stop();
+});
+
+test('a 1:1 call survives a crash and restart of the web process', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const log = (msg: string) => console.log(`[server] ${msg}`);
+  const env = { CALL_RECONNECT_GRACE_MS: '15000', PRESENCE_LINGER_MS: '500' };
+  first = await startWebServer({ log, env });
+  const alice = await registerUser(browser, 'Alice', first.url);
+  const bob = await registerUser(browser, 'Bob', first.url);
+  const carol = await registerUser(browser, 'Carol', first.url);
+
+  await call(alice, bob);
+  await bob.page.getByTestId('incoming-call').getByRole('button', { name: 'Accept' }).click();
+  await Promise.all([expectMediaFlowing(alice.page), expectMediaFlowing(bob.page)]);
+  await expect(lobbyEntry(carol, alice)).toHaveAttribute('data-status', 'in-call');
+
+  await first.crash();
+  // The pages know the server is gone, and the media still flows between them meanwhile.
+  for (const user of [alice, bob]) {
+    await expect(user.page.getByTestId('link-state')).toContainText('reconnecting to the server', { timeout: 15_000 });
+  }
+  const framesAtCrash = (await inbound(bob.page)).videoFramesDecoded;
+  await expect.poll(async () => (await inbound(bob.page)).videoFramesDecoded, { timeout: 10_000 }).toBeGreaterThan(framesAtCrash + 30);
+
+  second = await startWebServer({ log, env, restartOf: first });
+  for (const user of [alice, bob]) {
+    await expect(user.page.getByTestId('link-state')).toHaveText('Connected', { timeout: 30_000 });
+    await expect(user.page.getByTestId('call-view')).toBeVisible();
+  }
+  // The new process knows the call: the others see both as in a call again.
+  await expect(lobbyEntry(carol, alice)).toHaveAttribute('data-status', 'in-call', { timeout: 15_000 });
+  const framesAfter = (await inbound(alice.page)).videoFramesDecoded;
+  await expect.poll(async () => (await inbound(alice.page)).videoFramesDecoded).toBeGreaterThan(framesAfter + 30);
+  console.log(`after restart: Alice ${JSON.stringify(await inbound(alice.page))}; Bob ${JSON.stringify(await inbound(bob.page))}`);
+
+  // A hang-up on one side reaches the other through the new process.
+  await alice.page.getByTestId('hangup').click();
+  await expect(bob.page).toHaveURL(/\/lobby$/, { timeout: 10_000 });
+  await expect(lobbyEntry(carol, alice)).toHaveAttribute('data-status', 'available');
+});
+
+test('a page whose call ended while the server was away leaves the call view', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const log = (msg: string) => console.log(`[server] ${msg}`);
+  // No take-over at all: the new process must say the call is gone, and the page must believe it.
+  const env = { CALL_RESTART_RESUME_MS: '0', PRESENCE_LINGER_MS: '500' };
+  await second?.stop();
+  await first?.stop();
+  first = await startWebServer({ log, env });
+  const alice = await registerUser(browser, 'Alice', first.url);
+  const bob = await registerUser(browser, 'Bob', first.url);
+  await call(alice, bob);
+  await bob.page.getByTestId('incoming-call').getByRole('button', { name: 'Accept' }).click();
+  await Promise.all([expectMediaFlowing(alice.page), expectMediaFlowing(bob.page)]);
+
+  await first.crash();
+  second = await startWebServer({ log, env, restartOf: first });
+  for (const user of [alice, bob]) {
+    await expect(user.page.getByTestId('call-over')).toContainText('The call ended while you were offline', { timeout: 30_000 });
+    await expect(user.page).toHaveURL(/\/lobby$/, { timeout: 10_000 });
+  }
+});
