@@ -8,5 +8,6 @@ import type { Benchmark } from './lib/types';
 import { benchmark as presenceScale } from './presence-scale';
 import { benchmark as roomWorkers } from './room-workers';
 import { benchmark as sfuFanout } from './sfu-fanout';
+import { benchmark as socketFuzz } from './socket-fuzz';
 
-export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, callSetup, presenceScale];
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, callSetup, presenceScale, socketFuzz];

@@ -35,6 +35,9 @@ export const sfuConfigSchema = z
     /** Where the web process connects. 0 picks a free port (tests). */
     SFU_RPC_HOST: z.string().min(1).default('127.0.0.1'),
     SFU_RPC_PORT: port(4100, 0),
+    /** PEM files of a certificate (chain) and its key: the RPC is served over TLS (set both). */
+    SFU_TLS_CERT: z.string().min(1).optional(),
+    SFU_TLS_KEY: z.string().min(1).optional(),
     /** Shared with the web process; the RPC handshake must present it. */
     SFU_SECRET: z.string().min(16, 'must be at least 16 characters'),
     /**
@@ -55,6 +58,10 @@ export const sfuConfigSchema = z
   .refine((c) => !c.SFU_ANNOUNCED_IP || !isWildcard(c.SFU_ANNOUNCED_IP), {
     message: 'must be a reachable address, not a wildcard',
     path: ['SFU_ANNOUNCED_IP'],
+  })
+  .refine((c) => !c.SFU_TLS_CERT === !c.SFU_TLS_KEY, {
+    message: 'set both SFU_TLS_CERT and SFU_TLS_KEY, or neither',
+    path: ['SFU_TLS_KEY'],
   })
   .refine((c) => c.SFU_RTC_MIN_PORT <= c.SFU_RTC_MAX_PORT, {
     message: 'must not be below SFU_RTC_MIN_PORT',

@@ -2,6 +2,7 @@
  * Starts an SFU node in this process: worker pool → rooms → RPC server. sfu/main.ts calls it as a
  * standalone process; the web process (embedded mode) and the integration tests call it in-process.
  */
+import fs from 'node:fs';
 import * as mediasoup from 'mediasoup';
 import type { Logger } from '../lib/server/logger';
 import { describeSfuConfig, type SfuConfig } from './config';
@@ -38,6 +39,7 @@ export async function startSfuNode(config: SfuConfig, log: Logger): Promise<SfuN
       host: config.SFU_RPC_HOST,
       port: config.SFU_RPC_PORT,
       secret: config.SFU_SECRET,
+      tls: readTls(config),
       handlers: createHandlers(rooms, pool),
       log: log.child({ module: 'rpc' }),
     });
@@ -98,4 +100,10 @@ function forwardMediasoupLogs(log: Logger): void {
     onwarn: (namespace, message) => log.warn({ namespace }, message),
     onerror: (namespace, message, error) => log.error({ namespace, err: error }, message),
   });
+}
+
+/** The RPC's certificate and key, read once at start-up (a missing file stops the node with its path). */
+function readTls(config: SfuConfig): { cert: string; key: string } | undefined {
+  if (!config.SFU_TLS_CERT || !config.SFU_TLS_KEY) return undefined;
+  return { cert: fs.readFileSync(config.SFU_TLS_CERT, 'utf8'), key: fs.readFileSync(config.SFU_TLS_KEY, 'utf8') };
 }

@@ -12,6 +12,7 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Ack } from '../lib/protocol/ack';
@@ -33,6 +34,8 @@ export interface RpcServerOptions {
   host: string;
   port: number;
   secret: string;
+  /** PEM certificate chain and key: serve the RPC over TLS (wss://). */
+  tls?: { cert: string; key: string };
   handlers: SfuHandlers;
   log: Logger;
 }
@@ -87,12 +90,13 @@ function parseRequest(event: unknown, args: unknown[]): { method: SfuMethod; req
   return { method: event, request: parsed.data };
 }
 
-export async function startRpcServer({ host, port, secret, handlers, log }: RpcServerOptions): Promise<RpcServer> {
-  const httpServer = http.createServer((req, res) => {
+export async function startRpcServer({ host, port, secret, tls, handlers, log }: RpcServerOptions): Promise<RpcServer> {
+  const probe: http.RequestListener = (req, res) => {
     // A liveness probe that needs no secret and reveals nothing.
     if (req.method === 'GET' && req.url === '/healthz') res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     else res.writeHead(404).end();
-  });
+  };
+  const httpServer = tls ? https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, probe) : http.createServer(probe);
   const io: NodeIo = new Server(httpServer, {
     transports: ['websocket'],
     serveClient: false,
@@ -174,7 +178,7 @@ export async function startRpcServer({ host, port, secret, handlers, log }: RpcS
 
   return {
     port: bound,
-    url: `http://${urlHost}:${bound}`,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${bound}`,
     get clientCount() {
       return clients;
     },

@@ -3,6 +3,7 @@
  * and calls. server.ts (the composition root) calls this with the Next.js handler; integration tests
  * call it without one, on port 0.
  */
+import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromNodeHeaders } from 'better-auth/node';
@@ -154,7 +155,8 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     },
     log,
   );
-  const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, log }));
+  const ca = env.SFU_TLS_CA ? fs.readFileSync(env.SFU_TLS_CA, 'utf8') : undefined;
+  const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, ca, log }));
   const roomStore = new RoomStore(db);
   const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), log);
   for (const client of sfuClients) {

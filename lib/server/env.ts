@@ -64,6 +64,8 @@ export const envSchema = z
     SFU_URLS: csv,
     /** Shared secret of the remote SFU nodes (their SFU_SECRET). */
     SFU_SECRET: z.string().min(16).optional(),
+    /** PEM file of the CA (or the self-signed certificate) that https:// SFU nodes are verified with. */
+    SFU_TLS_CA: z.string().min(1).optional(),
     /**
      * Bearer token for GET /metrics. Unset: /metrics answers only requests from this machine
      * (loopback, no proxy headers).

@@ -38,9 +38,11 @@ export class SfuUnavailableError extends ProtocolError {
 }
 
 export interface SfuNodeClientOptions {
-  /** e.g. http://127.0.0.1:4100 (SfuNode.url). */
+  /** e.g. http://127.0.0.1:4100 (SfuNode.url); https:// when the node serves TLS. */
   url: string;
   secret: string;
+  /** PEM CA certificate(s) to verify an https:// node with (a private CA or a self-signed node). */
+  ca?: string;
   log: Logger;
   /** Per request; a request that times out may still have run on the node. Default 10 s. */
   requestTimeoutMs?: number;
@@ -84,6 +86,8 @@ export class SfuNodeClient {
       reconnectionDelay: opts.reconnectDelayMs ?? 250,
       reconnectionDelayMax: opts.reconnectDelayMaxMs ?? 5_000,
       randomizationFactor: 0.5,
+      // With no `ca`, Node's own trust store verifies the node; verification is never turned off.
+      ...(opts.ca ? { ca: opts.ca } : {}),
     });
 
     this.socket.on('connect', () => this.setState('connected'));
