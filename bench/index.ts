@@ -4,10 +4,11 @@
  */
 import { benchmark as callSetup } from './call-setup';
 import { benchmark as joinTime } from './join-time';
+import { benchmark as networkFaults } from './network-faults';
 import type { Benchmark } from './lib/types';
 import { benchmark as presenceScale } from './presence-scale';
 import { benchmark as roomWorkers } from './room-workers';
 import { benchmark as sfuFanout } from './sfu-fanout';
 import { benchmark as socketFuzz } from './socket-fuzz';
 
-export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, callSetup, presenceScale, socketFuzz];
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, callSetup, presenceScale, socketFuzz, networkFaults];

@@ -25,6 +25,8 @@ export interface WebServerOptions {
   seed?: (databaseUrl: string) => Promise<void>;
   /** Start on an existing database and port (a restart after crash()), instead of fresh ones. */
   restartOf?: Pick<WebServer, 'databaseUrl' | 'port'>;
+  /** Listen on this port (e.g. one already named in PUBLIC_URL) instead of a free one. */
+  port?: number;
   log: (msg: string) => void;
 }
 
@@ -59,7 +61,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     throw err;
   }
 
-  const port = opts.restartOf?.port ?? (await freePort());
+  const port = opts.restartOf?.port ?? opts.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--import', path.join(import.meta.dirname, 'serverAgent.ts'), 'server.ts'],

@@ -6,7 +6,7 @@ import type { AckCallback } from './ack';
 import type { AdminSnapshot } from './admin';
 import type { CallEndReason, CallInfo, CallSignal, MediaState, PeerLinkNotice } from './call';
 import type { ProtocolErrorBody } from './errors';
-import type { IceServer } from './ice';
+import type { IceConfig } from './ice';
 import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
@@ -24,7 +24,7 @@ type Empty = Record<string, never>;
 
 export interface InboundResults {
   'presence:snapshot': PresenceSnapshot;
-  'ice:config': { iceServers: IceServer[] };
+  'ice:config': IceConfig;
   'call:invite': { call: CallInfo };
   'call:accept': { call: CallInfo };
   'call:decline': Empty;

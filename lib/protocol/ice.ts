@@ -4,3 +4,12 @@ export interface IceServer {
   username?: string;
   credential?: string;
 }
+
+/** 'relay': every peer connection goes through TURN (ICE_TRANSPORT_POLICY), never directly. */
+export type IceTransportPolicy = 'all' | 'relay';
+
+/** What `ice:config` answers: everything a browser needs to build its peer connections. */
+export interface IceConfig {
+  iceServers: IceServer[];
+  iceTransportPolicy: IceTransportPolicy;
+}

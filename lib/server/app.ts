@@ -23,7 +23,7 @@ import { isAuthPath, serveAuth } from './http/authRoute';
 import { clientAddress, requestOrigin, requestProtocol } from './http/proxy';
 import { applySecurityHeaders } from './http/securityHeaders';
 import { parseRequestTarget } from './http/requestTarget';
-import { iceServersFor } from './iceServers';
+import { iceConfigFor } from './iceServers';
 import type { Logger } from './logger';
 import { authenticateSockets } from './realtime/authenticate';
 import { bindHandlers, type Handlers } from './realtime/dispatch';
@@ -169,7 +169,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
 
   const handlers: Handlers = {
     'presence:snapshot': (_payload, socket) => presence.snapshot(socket.data.user),
-    'ice:config': (_payload, socket) => ({ iceServers: iceServersFor(socket.data.user.id, env) }),
+    'ice:config': (_payload, socket) => iceConfigFor(socket.data.user.id, env),
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),
     ...admin.handlers,

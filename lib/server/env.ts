@@ -44,6 +44,8 @@ export const envSchema = z
     /** coturn `static-auth-secret`: per-user TURN credentials are minted from it. */
     TURN_SECRET: z.string().min(8).optional(),
     TURN_TTL_SECONDS: z.coerce.number().int().min(60).default(6 * 3600),
+    /** `relay`: browsers may only connect through TURN (calls and rooms alike), never directly. */
+    ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     CALL_RING_TIMEOUT_MS: ms(30_000),
     CALL_RECONNECT_GRACE_MS: ms(10_000),
     /** After a crash or restart of the web process, its answered calls may be resumed this long. */
@@ -76,6 +78,10 @@ export const envSchema = z
   .refine((e) => e.SFU_URLS.length === 0 || e.SFU_SECRET, {
     message: 'SFU_URLS needs SFU_SECRET (the nodes\' shared secret)',
     path: ['SFU_SECRET'],
+  })
+  .refine((e) => e.ICE_TRANSPORT_POLICY === 'all' || e.TURN_URLS.length > 0, {
+    message: 'relay needs TURN_URLS (and TURN_SECRET): there is nothing else to connect through',
+    path: ['ICE_TRANSPORT_POLICY'],
   })
   .refine((e) => e.TURN_URLS.length === 0 || e.TURN_SECRET, {
     message: 'TURN_URLS needs TURN_SECRET (coturn use-auth-secret)',

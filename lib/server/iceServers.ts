@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { IceServer } from '../protocol';
+import type { IceConfig, IceServer } from '../protocol';
 import type { Env } from './env';
 
 /**
@@ -20,4 +20,9 @@ export function iceServersFor(
     servers.push({ urls: env.TURN_URLS, username, credential });
   }
   return servers;
+}
+
+/** The answer to `ice:config`: the user's ICE servers and the organisation's transport policy. */
+export function iceConfigFor(userId: string, env: Parameters<typeof iceServersFor>[1] & Pick<Env, 'ICE_TRANSPORT_POLICY'>): IceConfig {
+  return { iceServers: iceServersFor(userId, env), iceTransportPolicy: env.ICE_TRANSPORT_POLICY };
 }

@@ -9,7 +9,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState } from '../../protocol';
 import { acquireMedia, stopStream, type MediaProblem } from '../media';
-import { takePreparedIceServers, takePreparedMedia } from '../p2p/callPrep';
+import { fetchIceConfig } from '../ice';
+import { takePreparedIce, takePreparedMedia } from '../p2p/callPrep';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
 import { signalInbox } from '../p2p/signalInbox';
 import { readStats, summarize, type RtcStat, type StatsReading } from '../p2p/statsSummary';
@@ -128,17 +129,13 @@ export function usePeerCall(
     let disposed = false;
     let unsubscribe = () => {};
 
-    const iceServers =
-      takePreparedIceServers(callId) ??
-      request('ice:config', {}).then(
-        (r) => r.iceServers,
-        () => [],
-      );
-    void iceServers.then((iceServers) => {
+    const ice = takePreparedIce(callId) ?? fetchIceConfig();
+    void ice.then(({ iceServers, iceTransportPolicy }) => {
       if (disposed) return;
       built = new PeerLink({
         polite,
         iceServers,
+        iceTransportPolicy,
         send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
         onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
         onState: setLinkState,

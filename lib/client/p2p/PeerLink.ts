@@ -26,6 +26,8 @@ export type LinkState = RTCPeerConnectionState;
 export interface PeerLinkOptions {
   polite: boolean;
   iceServers: RTCIceServer[];
+  /** 'relay': only TURN candidates (ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   send: (signal: CallSignal) => void;
   onRemoteStream: (stream: MediaStream) => void;
   onState: (state: LinkState) => void;
@@ -76,7 +78,7 @@ export class PeerLink {
 
   constructor(private readonly opts: PeerLinkOptions) {
     this.attached = new Promise((resolve) => (this.markAttached = resolve));
-    this.pc = new RTCPeerConnection({ iceServers: opts.iceServers });
+    this.pc = new RTCPeerConnection({ iceServers: opts.iceServers, iceTransportPolicy: opts.iceTransportPolicy ?? 'all' });
     this.pc.onnegotiationneeded = () => void this.negotiate();
     this.pc.onicecandidate = ({ candidate }) => {
       this.emit({ candidate: candidate ? toCandidateInit(candidate) : null });

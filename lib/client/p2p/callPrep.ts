@@ -6,7 +6,8 @@
  * camera light never stays on.
  */
 import { acquireMedia, stopStream, type AcquiredMedia } from '../media';
-import { request } from '../socket';
+import type { IceConfig } from '../../protocol';
+import { fetchIceConfig } from '../ice';
 
 /** A prepared stream not taken by then (after the ringing, if any) is released: the call never came. */
 const UNCLAIMED_MS = 15_000;
@@ -14,7 +15,7 @@ const UNCLAIMED_MS = 15_000;
 interface Prepared {
   callId: string;
   media: Promise<AcquiredMedia> | null;
-  iceServers: Promise<RTCIceServer[]> | null;
+  ice: Promise<IceConfig> | null;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -27,10 +28,7 @@ export function prepareCall(callId: string, ringsForMs = 0): void {
   prepared = {
     callId,
     media: acquireMedia(),
-    iceServers: request('ice:config', {}).then(
-      (r) => r.iceServers,
-      () => [],
-    ),
+    ice: fetchIceConfig(),
     timer: setTimeout(() => discardPrepared(callId), ringsForMs + UNCLAIMED_MS),
   };
 }
@@ -43,12 +41,12 @@ export function takePreparedMedia(callId: string): Promise<AcquiredMedia> | null
   return media;
 }
 
-/** The prepared ICE servers for this call, once; null if none were fetched. */
-export function takePreparedIceServers(callId: string): Promise<RTCIceServer[]> | null {
+/** The prepared ICE configuration for this call, once; null if none was fetched. */
+export function takePreparedIce(callId: string): Promise<IceConfig> | null {
   if (prepared?.callId !== callId) return null;
-  const { iceServers } = prepared;
-  prepared.iceServers = null;
-  return iceServers;
+  const { ice } = prepared;
+  prepared.ice = null;
+  return ice;
 }
 
 /** Drops what was prepared (for this call only, when given), stopping a stream nobody took. */

@@ -5,7 +5,8 @@
  * the web process (`request`), which checks every id against what this user owns.
  */
 import { Device, type types } from 'mediasoup-client';
-import type { ProducerSource } from '../../protocol';
+import type { IceConfig, ProducerSource } from '../../protocol';
+import { fetchIceConfig } from '../ice';
 import { request } from '../socket';
 
 type Transport = types.Transport;
@@ -39,6 +40,8 @@ export interface SfuClientEvents {
 export class SfuClient {
   private device: Device | null = null;
   private loaded: Promise<void> | null = null;
+  /** Fetched once, with the first transport. */
+  private ice: Promise<IceConfig> | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<ProducerSource, Producer>();
@@ -233,13 +236,18 @@ export class SfuClient {
   private async createTransport(direction: 'send' | 'recv'): Promise<Transport> {
     if (!this.loaded) throw new Error('SfuClient.load() first');
     const asked = request('room:transport-create', { direction });
-    const [params] = await Promise.all([asked, this.loaded]);
+    // TURN servers matter here too: a browser that may only relay (ICE_TRANSPORT_POLICY, or a
+    // network that blocks UDP) reaches the SFU through TURN.
+    this.ice ??= fetchIceConfig();
+    const [params, , ice] = await Promise.all([asked, this.loaded, this.ice]);
     const device = this.requireDevice();
     const options = {
       id: params.id,
       iceParameters: params.iceParameters as types.IceParameters,
       iceCandidates: params.iceCandidates as types.IceCandidate[],
       dtlsParameters: params.dtlsParameters as types.DtlsParameters,
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
     };
     const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
