@@ -15,7 +15,7 @@
 import { benchCommand } from './lib/command';
 import type { BenchMode, Benchmark, BenchResult, BenchTable } from './lib/types';
 import { rigUnavailable, type LinkImpairment } from './netrig/rig';
-import { startCall, startRig, startRoom, videoCounters, waitDecoding, type RigUser, type VideoCounters } from './netrig/session';
+import { startCall, startRig, startRoom, timeline, videoCounters, waitDecoding, type RigUser, type VideoCounters } from './netrig/session';
 
 const RECOVERY_GOAL_S = 10;
 const BLACKHOLE_S = 5;
@@ -127,6 +127,7 @@ export const benchmark: Benchmark = {
     const recoveryRows: (string | number)[][] = [];
     const recoveries: (number | null)[] = [];
     let keptDecoding = true;
+    let readdressTimeline: string[] = [];
     const addLinkRows = (what: string, r: { clean: WindowFigures; impaired: WindowFigures }) => {
       for (const [link, f] of [['clean', r.clean], ['5 % loss, 200 ms RTT', r.impaired]] as const) {
         linkRows.push([what, link, fmt(f.fps), fmt(f.freezesPerMin, 2), fmt(f.freezeSecondsPerMin, 2), fmt(f.droppedPerMin)]);
@@ -152,6 +153,10 @@ export const benchmark: Benchmark = {
         const moved = await timeToFlow([a, b], t0, false);
         recoveries.push(moved);
         recoveryRows.push(['1:1 call', `one party changes address (now ${address})`, recoveryText(moved)]);
+        readdressTimeline = [
+          `Where the address change's time goes (the moved party's page, from the change): ${(await timeline(a, t0)).join('; ')}.`,
+          `The other party's page: ${(await timeline(b, t0)).join('; ')}.`,
+        ];
       }
     } finally {
       await rig.close();
@@ -192,6 +197,10 @@ export const benchmark: Benchmark = {
         `Goal ${goalMet ? 'met' : 'missed'}.`,
       goalMet,
       tables,
+      notes: [
+        'Per-minute figures are per inbound video stream (a 1:1 call has two, a 3-person room six), summed over every receiver. The fake camera sends about 20 frames/s. The three browsers, the server, its SFU workers and the link emulators share 2 cores, so the room figures include CPU contention (dropped frames on the clean link).',
+        ...readdressTimeline,
+      ],
     };
   },
 };

@@ -5,8 +5,11 @@
  * typed ack, none is INTERNAL, no connection is dropped, and the web process's memory comes back.
  * Reported: events/s, the web process's RSS before, right after and after a GC, and errors by code.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { io } from 'socket.io-client';
 import { benchCommand } from './lib/command';
+import { summarizeProfile, type CpuProfile } from './lib/cpuProfile';
 import { fuzzSockets, type FuzzSocket } from './lib/socketFuzz';
 import type { BenchMode, Benchmark, BenchResult } from './lib/types';
 import { startWebServer, type WebServer } from './lib/webServer';
@@ -48,6 +51,13 @@ export const benchmark: Benchmark = {
       ctx.log(`fuzzing with ${events} events over ${count} sockets`);
       const report = await fuzzSockets(sockets, events);
       const rssAfter = server.rssBytes();
+      // Where the web process's time goes, from a profile of a further, smaller run (the sampling
+      // profiler slows down what it watches, so it is kept out of the measured one).
+      const profileFile = path.join(ctx.outDir, 'socket-fuzz.cpuprofile');
+      await server.agent({ op: 'profile-start' });
+      await fuzzSockets(sockets, Math.min(events, 10_000), 7);
+      await server.agent({ op: 'profile-stop', file: profileFile });
+      const profile = summarizeProfile(JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile);
       for (const s of sockets) s.close();
       await new Promise((r) => setTimeout(r, 1000));
       await server.agent({ op: 'memory' });
@@ -76,7 +86,13 @@ export const benchmark: Benchmark = {
           },
         ],
         charts: [],
-        notes: report.untyped.length ? [`First untyped answers: ${report.untyped.slice(0, 5).join('; ')}`] : undefined,
+        notes: [
+          `Where the web process's time goes: a CPU profile of a further ${Math.min(events, 10_000).toLocaleString('en')}-event run ` +
+            `(\`bench/out/${path.basename(profileFile)}\`), ${profile.busyMs} ms busy in ${profile.wallMs} ms. ` +
+            `By package: ${profile.byPackage.map((x) => `${x.name} ${x.pct}%`).join(', ')}. ` +
+            `Top functions by self time: ${profile.byFunction.slice(0, 5).map((x) => `${x.name} ${x.pct}%`).join('; ')}.`,
+          ...(report.untyped.length ? [`First untyped answers: ${report.untyped.slice(0, 5).join('; ')}`] : []),
+        ],
       };
     } finally {
       await server.stop();

@@ -8,11 +8,14 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import config from '../../playwright.config';
 import { freePort } from '../../lib/server/net/freePort';
 import { openSignedIn, signUp, type BenchUser } from '../lib/browser';
+import { trackPeerConnections } from '../lib/peerConnections';
 import { startWebServer, type WebServer } from '../lib/webServer';
 import { createNetHost, prepareRoot, SERVER_ADDRESS, type NetHost } from './rig';
 
 export interface RigUser extends BenchUser {
   host: NetHost;
+  /** The app's console warnings (e.g. the signalling connection being replaced), on the wall clock. */
+  warnings: { t: number; what: string }[];
 }
 
 export interface Rig {
@@ -26,22 +29,34 @@ export interface Rig {
 /** Inbound video per stream (id → counters), from every peer connection of the page. */
 export type VideoCounters = Record<string, { framesDecoded: number; freezeCount: number; totalFreezesDuration: number; framesDropped: number }>;
 
-function trackConnections() {
-  const w = window as unknown as { __rigPcs: RTCPeerConnection[] };
-  w.__rigPcs = [];
+/** Every ICE connection state change of every peer connection, on the wall clock (an init script). */
+function logIceStates() {
+  const w = window as unknown as { __iceLog: { t: number; pc: number; state: string }[] };
+  w.__iceLog = [];
   const Native = window.RTCPeerConnection;
+  let n = 0;
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
       super(config);
-      w.__rigPcs.push(this);
+      const pc = n++;
+      this.addEventListener('iceconnectionstatechange', () => w.__iceLog.push({ t: Date.now(), pc, state: this.iceConnectionState }));
     }
   } as typeof RTCPeerConnection;
+}
+
+/** What happened on a page since `since` (wall clock): ICE states and the app's console warnings, as "+1.2 s what". */
+export async function timeline(user: RigUser, since: number): Promise<string[]> {
+  const ice = await user.page.evaluate(() => (window as unknown as { __iceLog: { t: number; pc: number; state: string }[] }).__iceLog);
+  return [...ice.map((e) => ({ t: e.t, what: `ICE ${e.state} (pc ${e.pc})` })), ...user.warnings]
+    .filter((e) => e.t >= since)
+    .sort((a, b) => a.t - b.t)
+    .map((e) => `+${((e.t - since) / 1000).toFixed(1)} s ${e.what}`);
 }
 
 export function videoCounters(page: Page): Promise<VideoCounters> {
   return page.evaluate(async () => {
     const out: Record<string, { framesDecoded: number; freezeCount: number; totalFreezesDuration: number; framesDropped: number }> = {};
-    const pcs = (window as unknown as { __rigPcs: RTCPeerConnection[] }).__rigPcs;
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
     for (const [i, pc] of pcs.entries()) {
       if (pc.connectionState === 'closed') continue;
       for (const s of (await pc.getStats()).values()) {
@@ -97,8 +112,13 @@ export async function startRig(hostCount: number, log: (msg: string) => void): P
       });
       browsers.push(browser);
       const user = await signUp(browser, origin, `Host${host.index}-`);
-      await user.context.addInitScript(trackConnections);
-      users.push({ ...user, host });
+      await user.context.addInitScript(trackPeerConnections);
+      await user.context.addInitScript(logIceStates);
+      const warnings: RigUser['warnings'] = [];
+      user.page.on('console', (m) => {
+        if (m.type() === 'warning' && m.text().startsWith('[confab]')) warnings.push({ t: Date.now(), what: m.text().slice(0, 80) });
+      });
+      users.push({ ...user, host, warnings });
     }
     return { server, origin, hosts, users, close };
   } catch (err) {

@@ -52,3 +52,30 @@ export async function request<E extends InboundEvent>(
   if (!ack.ok) throw new RequestError(ack.error.code, ack.error.message);
   return ack.data;
 }
+
+let checking: Promise<void> | null = null;
+
+/**
+ * Makes sure the socket is alive, when something suggests it may not be (the media just stalled:
+ * often the network changed under a connection that still looks open, and socket.io would notice
+ * only at its next missed heartbeat, up to 15 s later). One quick round trip; no answer within
+ * `timeoutMs` and the connection is replaced by a fresh one, whose reconnect resumes the call or
+ * seat. A socket already reconnecting is left to it.
+ */
+export function checkConnection(timeoutMs = 1500): Promise<void> {
+  const s = getSocket() as unknown as Socket;
+  if (!s.connected) return Promise.resolve();
+  checking ??= s
+    .timeout(timeoutMs)
+    .emitWithAck('session:ping', {})
+    .then(
+      () => undefined,
+      () => {
+        if (socket !== (s as unknown as ConfabSocket)) return; // signed out meanwhile
+        console.warn('[confab] the server connection stopped answering; reconnecting');
+        s.disconnect().connect();
+      },
+    )
+    .finally(() => (checking = null));
+  return checking;
+}

@@ -24,6 +24,7 @@ type Empty = Record<string, never>;
 
 export interface InboundResults {
   'presence:snapshot': PresenceSnapshot;
+  'session:ping': Empty;
   'ice:config': IceConfig;
   'call:invite': { call: CallInfo };
   'call:accept': { call: CallInfo };

@@ -73,6 +73,8 @@ export type CallStatsSummary = z.output<typeof callStatsSummary>;
 /** Inbound events: schema + maximum serialized payload size in bytes. */
 export const inboundSpecs = {
   'presence:snapshot': { schema: empty, maxBytes: 64 },
+  /** Is this connection still alive? (The browser asks when its media stalls: see checkConnection.) */
+  'session:ping': { schema: empty, maxBytes: 64 },
   'ice:config': { schema: empty, maxBytes: 64 },
   'call:invite': { schema: z.strictObject({ calleeId: id }), maxBytes: 256 },
   'call:accept': { schema: z.strictObject({ callId }), maxBytes: 256 },

@@ -134,6 +134,10 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     parser: textOnlyParser,
     // An engine.io connection that has not joined the namespace (and so authenticated) by then is closed.
     connectTimeout: 10_000,
+    // A connection whose other end vanished (a laptop that changed networks) is noticed within 15 s,
+    // not socket.io's default 45 s: the peer's "reconnecting" and its seat's grace start sooner.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
   });
   if (nextUpgrade) {
     httpServer.on('upgrade', (req, socket, head) => {
@@ -169,6 +173,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
 
   const handlers: Handlers = {
     'presence:snapshot': (_payload, socket) => presence.snapshot(socket.data.user),
+    'session:ping': () => ({}),
     'ice:config': (_payload, socket) => iceConfigFor(socket.data.user.id, env),
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),

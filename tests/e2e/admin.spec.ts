@@ -1,16 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { call, expectMediaFlowing, joinRoom, registerUser, type UserPage } from './fixtures';
-
-async function signInAdmin(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login?next=%2Fadmin');
-  await page.getByLabel('Email').fill('admin@e2e.local');
-  await page.getByLabel('Password').fill('admin-password-e2e');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  return { page, close: () => context.close() };
-}
+import { expect, test, type Page } from '@playwright/test';
+import { call, expectMediaFlowing, joinRoom, registerUser, signInAdmin, type UserPage } from './fixtures';
 
 async function createRoom(host: UserPage, name: string): Promise<string> {
   await host.page.getByLabel('Room name').fill(name);

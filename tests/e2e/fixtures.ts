@@ -3,6 +3,7 @@
  * and WebRTC statistics read from the page's real RTCPeerConnections.
  */
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { trackPeerConnections } from '../../bench/lib/peerConnections';
 
 export interface UserPage {
   name: string;
@@ -12,19 +13,6 @@ export interface UserPage {
 }
 
 let seq = 0;
-
-/** Records every RTCPeerConnection the page creates, so tests can call getStats() on it. */
-function trackPeerConnections() {
-  const w = window as unknown as { __pcs: RTCPeerConnection[] };
-  w.__pcs = [];
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Native {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      w.__pcs.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
 
 /** Records every camera/microphone track getUserMedia hands the page, to tell whether any is still live. */
 function trackCaptures() {
@@ -38,6 +26,13 @@ function trackCaptures() {
     w.__captured.push(...stream.getTracks());
     return stream;
   };
+}
+
+/** Records every Content-Security-Policy violation the page reports (the app must cause none). */
+function trackCspViolations() {
+  const w = window as unknown as { __cspViolations: string[] };
+  w.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
 }
 
 /** Camera/microphone tracks the page captured and has not stopped (the camera light is on). */
@@ -55,6 +50,7 @@ export async function registerUser(browser: Browser, base: string, baseURL?: str
   const context = await browser.newContext(baseURL ? { baseURL } : {});
   await context.addInitScript(trackPeerConnections);
   await context.addInitScript(trackCaptures);
+  await context.addInitScript(trackCspViolations);
   const page = await context.newPage();
   await page.goto('/register');
   await page.getByLabel('Display name').fill(name);
@@ -63,6 +59,7 @@ export async function registerUser(browser: Browser, base: string, baseURL?: str
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/lobby$/);
   await expect(page.getByTestId('connection-status')).toHaveText('Online');
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
   return { name, email, context, page };
 }
 
@@ -174,4 +171,16 @@ export async function joinRoom(user: UserPage, url: string, password?: string) {
   if (password) await user.page.getByLabel('Room password').fill(password);
   await user.page.getByRole('button', { name: 'Join' }).click();
   await expect(user.page.getByTestId('room')).toBeVisible();
+}
+
+/** The suite server's seeded admin (tests/support/e2eServer.ts), signed in, on /admin. */
+export async function signInAdmin(browser: Browser): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/login?next=%2Fadmin');
+  await page.getByLabel('Email').fill('admin@e2e.local');
+  await page.getByLabel('Password').fill('admin-password-e2e');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  return { page, close: () => context.close() };
 }

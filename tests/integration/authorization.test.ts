@@ -37,6 +37,7 @@ const HOSTS_ONLY = { nonMember: FORBIDDEN, nonHost: FORBIDDEN };
 const table: Record<InboundEvent, Row> = {
   'presence:snapshot': { payload: () => ({}) },
   'ice:config': { payload: () => ({}) },
+  'session:ping': { payload: () => ({}) },
   // Calling a party of a live call: BUSY, and the call goes on.
   'call:invite': { payload: () => ({ calleeId: call.callee.id }), nonParty: 'BUSY' },
   'call:accept': { payload: () => ({ callId: call.callId }), ...CALL_PARTIES_ONLY },

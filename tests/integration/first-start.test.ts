@@ -143,6 +143,20 @@ describe('first npm start on a fresh checkout', () => {
     expect(output).not.toMatch(/Segmentation fault|SIGSEGV/);
   }, 300_000);
 
+  it.each(['server.ts', 'sfu/main.ts', 'bench/run.ts', 'scripts/run-tests.mjs'])(
+    'the entry point %s refuses to run on another Node major, and says why',
+    (entry) => {
+      const env = machineEnv();
+      const machineNode = spawnSync('sh', ['-c', 'command -v node'], { env, encoding: 'utf8' }).stdout.trim();
+      const major = spawnSync(machineNode, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout.trim();
+      if (!machineNode || major === pinnedNodeVersion().split('.')[0]) return; // nothing to refuse here
+      const run = spawnSync(machineNode, ['--import', 'tsx', entry], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`${entry} must run on Node ${pinnedNodeVersion()}`);
+    },
+    60_000,
+  );
+
   it('leaves no SFU node or mediasoup worker behind when the web process is killed', async () => {
     expect(npmStart?.exitCode).toBe(null);
     const server = [...processesMentioning(checkout)].find(([, cmd]) => cmd.includes('server.ts'));

@@ -14,7 +14,7 @@ import { takePreparedIce, takePreparedMedia } from '../p2p/callPrep';
 import { PeerLink, type LinkState } from '../p2p/PeerLink';
 import { signalInbox } from '../p2p/signalInbox';
 import { readStats, summarize, type RtcStat, type StatsReading } from '../p2p/statsSummary';
-import { getSocket, request, RequestError } from '../socket';
+import { checkConnection, getSocket, request, RequestError } from '../socket';
 
 export type MediaGate = 'acquiring' | 'blocked' | 'ready';
 
@@ -138,7 +138,11 @@ export function usePeerCall(
         iceTransportPolicy,
         send: (signal) => void request('call:signal', { callId, signal }).catch(() => undefined),
         onRemoteStream: (s) => setRemote(new MediaStream(s.getTracks())),
-        onState: setLinkState,
+        onState: (state) => {
+          setLinkState(state);
+          // Media stalled: the network may have changed under the signalling connection too.
+          if (state === 'disconnected' || state === 'failed') void checkConnection();
+        },
         onFailed: () => onIceFailedRef.current(),
         onError: (err) => console.warn('[confab] negotiation error', err),
       });

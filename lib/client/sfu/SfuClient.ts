@@ -7,7 +7,7 @@
 import { Device, type types } from 'mediasoup-client';
 import type { IceConfig, ProducerSource } from '../../protocol';
 import { fetchIceConfig } from '../ice';
-import { request } from '../socket';
+import { checkConnection, request } from '../socket';
 
 type Transport = types.Transport;
 type Producer = types.Producer;
@@ -272,6 +272,8 @@ export class SfuClient {
       this.events.onTransportState?.(direction, state);
       clearTimeout(disconnectTimer);
       if (state === 'connected') restartedAfterFailure = false;
+      // Media stalled: the network may have changed under the signalling connection too.
+      if (state === 'disconnected' || state === 'failed') void checkConnection();
       if (state === 'disconnected') disconnectTimer = setTimeout(() => void this.restartIce(transport), DISCONNECTED_RESTART_MS);
       if (state === 'failed' && !restartedAfterFailure) {
         restartedAfterFailure = true;
@@ -287,13 +289,15 @@ export class SfuClient {
     return transport;
   }
 
+  /** Retried every few seconds while the transport is not connected (its request may be lost with a dead socket). */
   private async restartIce(transport: Transport) {
-    if (this.closed || transport.closed) return;
+    if (this.closed || transport.closed || transport.connectionState === 'connected') return;
     try {
-      const { iceParameters } = await request('room:transport-restart-ice', { transportId: transport.id });
+      const { iceParameters } = await request('room:transport-restart-ice', { transportId: transport.id }, 5_000);
       await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
     } catch (err) {
-      console.warn('[confab] ICE restart failed', err);
+      console.warn('[confab] ICE restart failed; trying again', err);
+      setTimeout(() => void this.restartIce(transport), DISCONNECTED_RESTART_MS);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inboundSpecs, isInboundEvent, MAX_SDP_BYTES } from '@/lib/protocol';
+import { inboundSpecs, isInboundEvent, MAX_ENCODING_BITRATE, MAX_SDP_BYTES } from '@/lib/protocol';
 
 const callId = '3f2b8c1e-9a4d-4e2b-8f6a-1c2d3e4f5a6b';
 const parse = (event: keyof typeof inboundSpecs, payload: unknown) => inboundSpecs[event].schema.safeParse(payload);
@@ -49,5 +49,21 @@ describe('inbound schemas', () => {
   it('gives every event a byte budget, and signals room for a maximal SDP', () => {
     for (const spec of Object.values(inboundSpecs)) expect(spec.maxBytes).toBeGreaterThan(0);
     expect(inboundSpecs['call:signal'].maxBytes).toBeGreaterThan(MAX_SDP_BYTES);
+  });
+});
+
+describe('producer encodings', () => {
+  const produce = (maxBitrate: number) =>
+    inboundSpecs['room:produce'].schema.safeParse({
+      transportId: crypto.randomUUID(),
+      kind: 'video',
+      source: 'camera',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }], encodings: [{ ssrc: 1, maxBitrate }] },
+    });
+
+  it('may ask for up to MAX_ENCODING_BITRATE, and no more', () => {
+    expect(produce(MAX_ENCODING_BITRATE).success).toBe(true);
+    expect(produce(MAX_ENCODING_BITRATE + 1).success).toBe(false);
+    expect(produce(50_000_000).success).toBe(false);
   });
 });
