@@ -99,7 +99,11 @@ function isAck(value: unknown): value is { ok: true } | { ok: false; error: { co
   return v.ok === false && typeof v.error?.code === 'string' && CODES.has(v.error.code) && typeof v.error.message === 'string';
 }
 
-export async function fuzzSockets(sockets: FuzzSocket[], events: number, seed = 20261203): Promise<FuzzReport> {
+/**
+ * `perSocketPerSecond` paces each socket under the dispatcher's flood guard (100 events/s), so
+ * the events reach the handlers instead of being refused as RATE_LIMITED.
+ */
+export async function fuzzSockets(sockets: FuzzSocket[], events: number, seed = 20261203, perSocketPerSecond = 90): Promise<FuzzReport> {
   const report: FuzzReport = { events, seconds: 0, ok: 0, byCode: {}, internal: 0, untyped: [], dropped: 0 };
   const connectedAtStart = sockets.filter((s) => s.connected);
   const t0 = performance.now();
@@ -107,7 +111,10 @@ export async function fuzzSockets(sockets: FuzzSocket[], events: number, seed = 
     sockets.map(async (socket, i) => {
       const rand = rng(seed + i);
       const share = Math.floor(events / sockets.length) + (i < events % sockets.length ? 1 : 0);
+      const started = performance.now();
       for (let n = 0; n < share; n++) {
+        const wait = started + (n * 1000) / perSocketPerSecond - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (!socket.connected) {
           report.untyped.push(`socket ${i} dropped with ${share - n} events left`);
           return;

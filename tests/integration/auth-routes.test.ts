@@ -180,3 +180,26 @@ describe('HTTP edges', () => {
     expect(chunked).toMatch(/^HTTP\/1\.1 413 /);
   });
 });
+
+describe('behind HTTPS', () => {
+  let https: TestServer;
+  beforeAll(async () => {
+    https = await startTestServer({ PUBLIC_URL: 'https://meet.confab.test', TRUST_PROXY: '1' });
+  });
+  afterAll(() => https?.stop());
+
+  it('session cookies are Secure and HttpOnly', async () => {
+    const res = await fetch(`${https.url}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://meet.confab.test', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ email: 'secure@test.local', password: 'correct-horse-battery', name: 'Secure' }),
+    });
+    expect(res.status).toBe(200);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*HttpOnly/i);
+    }
+  });
+});
