@@ -4,7 +4,7 @@
  * a dismissible banner. The address is the carrier so the message survives the navigation; it is
  * parsed with zod on the server like any other input.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { backToLobbyReasons, ROOM_NAME_MAX, type BackToLobbyReason } from './rooms';
 
 export interface LobbyNotice {

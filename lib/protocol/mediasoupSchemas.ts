@@ -3,7 +3,7 @@
  * They bound sizes and check structure; mediasoup validates the finer semantics itself and its
  * errors come back as typed BAD_REQUEST errors.
  */
-import { z } from 'zod';
+import { z } from './zod';
 
 const str = (max = 256) => z.string().max(max);
 const int = z.number().int();

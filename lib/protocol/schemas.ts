@@ -2,7 +2,7 @@
  * One zod schema per inbound (client→server) event, plus the byte budget of its payload.
  * The dispatcher checks size, then shape, before any handler runs.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import { hangupReasons } from './call';
 import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
 import { CHAT_MAX_CHARS, ROOM_NAME_MAX } from './rooms';

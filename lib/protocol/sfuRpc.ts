@@ -8,7 +8,7 @@
  * already decided that the peer may do what it asks. The node still checks that every transport,
  * producer and consumer id belongs to the peer and room named in the request.
  */
-import { z } from 'zod';
+import { z } from './zod';
 import type { Ack } from './ack';
 import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
 
