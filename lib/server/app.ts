@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromNodeHeaders } from 'better-auth/node';
 import { Server } from 'socket.io';
 import { MAX_EVENT_BYTES } from '../protocol';
 import { createAdmin, type Admin } from './admin';
@@ -19,7 +18,7 @@ import { createDb, isPostgresUrl, type Db } from './db';
 import { migrateDisplayNames } from './displayNameMigration';
 import { GuessLimiter } from './guessLimiter';
 import { publicUrl, type Env } from './env';
-import { isAuthPath, serveAuth } from './http/authRoute';
+import { isAuthPath, serveAuth, type AuthRouteDeps } from './http/authRoute';
 import { clientAddress, requestOrigin, requestProtocol } from './http/proxy';
 import { applySecurityHeaders } from './http/securityHeaders';
 import { parseRequestTarget } from './http/requestTarget';
@@ -100,7 +99,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('Internal error');
       });
-    if (isAuthPath(pathname)) return done(serveAuthRequest(req, res, pathname, search));
+    if (isAuthPath(pathname)) return done(serveAuth(authRoute, req, res, { pathname, search, origin: requestOrigin(req, env.TRUST_PROXY) }));
     if (pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ ok: true }));
@@ -110,20 +109,16 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     res.writeHead(404).end();
   });
 
-  /** Signing out in one tab ends the session's sockets in every tab. */
-  async function serveAuthRequest(req: IncomingMessage, res: ServerResponse, pathname: string, search: string) {
-    const origin = requestOrigin(req, env.TRUST_PROXY);
-    if (pathname.replace(/\/+$/, '') === '/api/auth/sign-out') {
-      const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }).catch(() => null);
-      res.once('finish', () => {
-        if (!session || res.statusCode >= 400) return;
-        const room = channels.session(session.session.id);
-        io.to(room).emit('session:revoked', { reason: 'You signed out.' });
-        io.in(room).disconnectSockets(true);
-      });
-    }
-    await serveAuth({ auth, signIns }, req, res, { pathname, search, origin });
-  }
+  const authRoute: AuthRouteDeps = {
+    auth,
+    signIns,
+    // Signing out in one tab ends the session's sockets in every tab.
+    signedOut(sessionId) {
+      const room = channels.session(sessionId);
+      io.to(room).emit('session:revoked', { reason: 'You signed out.' });
+      io.in(room).disconnectSockets(true);
+    },
+  };
 
   const io: IoServer = new Server(httpServer, {
     serveClient: false,

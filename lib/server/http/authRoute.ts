@@ -69,8 +69,15 @@ function signInAccount(body: Buffer | undefined): string {
  * Answers one /api/auth request. `pathname` and `search` come from parseRequestTarget; `origin` is
  * the origin the browser used (proxy.ts), which better-auth needs for its origin checks.
  */
+export interface AuthRouteDeps {
+  auth: Auth;
+  signIns: GuessLimiter;
+  /** A session was signed out (its sockets in every tab should go too). */
+  signedOut: (sessionId: string) => void;
+}
+
 export async function serveAuth(
-  { auth, signIns }: { auth: Auth; signIns: GuessLimiter },
+  { auth, signIns, signedOut }: AuthRouteDeps,
   req: IncomingMessage,
   res: ServerResponse,
   { pathname, search, origin }: { pathname: string; search: string; origin: string },
@@ -91,6 +98,13 @@ export async function serveAuth(
     headers: fromNodeHeaders(req.headers),
     body: body?.length ? new Uint8Array(body) : undefined,
   });
+  if (endpoint === '/api/auth/sign-out') {
+    const session = await auth.api.getSession({ headers: request.headers }).catch(() => null);
+    const response = await auth.handler(request);
+    await setResponse(res, response);
+    if (session && response.ok) signedOut(session.session.id);
+    return;
+  }
   if (endpoint !== '/api/auth/sign-in/email') return setResponse(res, await auth.handler(request));
 
   const address = String(req.headers[CLIENT_IP_HEADER] ?? 'unknown');
