@@ -14,7 +14,9 @@ export type RequestTarget =
   | { ok: true; pathname: string; search: string }
   | { ok: false; status: 400; message: string };
 
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)(?::\d{1,5})?$/;
+// Labels may contain '_': not valid DNS, but container and service names use it (web_1).
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const HOST = new RegExp(`^(?:\\[[0-9A-Fa-f:.]+\\]|${LABEL}(?:\\.${LABEL})*\\.?)(?::\\d{1,5})?$`);
 
 export function isValidHostHeader(host: string | undefined): boolean {
   return host !== undefined && host.length <= 255 && HOST.test(host);

@@ -36,7 +36,7 @@ describe('parseRequestTarget', () => {
     expect(ok(raw)).toMatchObject({ ok: false, status: 400 });
   });
 
-  it.each(['localhost', 'localhost:3000', 'meet.example.org', '127.0.0.1:80', '[::1]:3000', 'a-b.c'])('accepts Host %s', (host) => {
+  it.each(['localhost', 'localhost:3000', 'meet.example.org', '127.0.0.1:80', '[::1]:3000', 'a-b.c', 'confab_web:3000'])('accepts Host %s', (host) => {
     expect(isValidHostHeader(host)).toBe(true);
   });
 
