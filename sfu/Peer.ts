@@ -1,7 +1,8 @@
 /**
- * One participant's media on this node: at most one send and one recv WebRtcTransport, up to one
- * producer per source (camera, mic, screen) and a bounded number of consumers, all on the router
- * of the worker the peer was placed on.
+ * One participant's media on this node: one send and one recv WebRtcTransport (created together,
+ * see createTransports), up to one producer per source (camera, mic, screen) and a bounded number
+ * of consumers, all on the router of the worker the peer was placed on. The browser's
+ * rtpCapabilities are given once, at join, and kept here: every consumer is made with them.
  *
  * Every id a request names is looked up among this peer's own objects: an id owned by another peer
  * of the room is FORBIDDEN, an unknown one NOT_FOUND (e.g. a consumer that just closed with its
@@ -12,15 +13,12 @@
  */
 import type { types } from 'mediasoup';
 import type { ProducerSource } from '../lib/protocol/mediasoupSchemas';
-import type { TransportParams } from '../lib/protocol/sfuRpc';
+import type { ConsumerInfo, PeerTransports, TransportParams } from '../lib/protocol/sfuRpc';
 import type { Logger } from '../lib/server/logger';
 import { badRequest, forbidden, invalidState, mediasoupCall, notFound } from './errors';
 import type { ProducerAppData, TransportAppData } from './types';
 
-/**
- * Transports need no number here: one per direction (consumer:create names no transport, so the
- * recv transport must be unique), hence two at most.
- */
+/** Transports need no number here: a peer has exactly one per direction. */
 export const PEER_LIMITS = {
   /** camera, mic, screen: one producer each. */
   producers: 3,
@@ -50,24 +48,41 @@ const SOURCE_KIND: Record<ProducerSource, types.MediaKind> = { camera: 'video', 
 
 export type OwnedKind = 'transport' | 'producer' | 'consumer';
 
+/** Stamped on every consumer: what the browser is told about it (see ConsumerInfo). */
+export interface ConsumerAppData {
+  [key: string]: unknown;
+  producerPeerId: string;
+  source: ProducerSource;
+  streamId: string;
+}
+
 export interface PeerOptions {
   id: string;
   roomId: string;
   router: types.Router;
   webRtcServer: types.WebRtcServer;
+  /** The browser's, validated by the schema; mediasoup checks them against each producer. */
+  rtpCapabilities: types.RtpCapabilities;
+  /** Offer TCP candidates only (networks that drop UDP). */
+  forceTcp: boolean;
   /** Whether another peer of the room owns this id: FORBIDDEN rather than NOT_FOUND. */
   ownedElsewhere: (kind: OwnedKind, id: string) => boolean;
   /** A consumer closed because its producer closed (not because this peer closed it). */
-  onConsumerLost: (consumer: types.Consumer) => void;
+  onConsumerLost: (consumer: types.Consumer<ConsumerAppData>) => void;
+  /** A consumer's producer paused or resumed, its score or its layers changed. */
+  onConsumerChanged: (consumer: types.Consumer<ConsumerAppData>) => void;
   log: Logger;
 }
+
+/** The same participant's camera and mic share one stream id; a screen share has its own. */
+export const streamIdOf = (peerId: string, source: ProducerSource) => `${peerId}.${source === 'screen' ? 'screen' : 'av'}`;
 
 export class Peer {
   readonly id: string;
   readonly router: types.Router;
   private readonly transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   private readonly producers = new Map<string, types.Producer<ProducerAppData>>();
-  private readonly consumers = new Map<string, types.Consumer>();
+  private readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -96,15 +111,35 @@ export class Peer {
     };
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   owns(kind: OwnedKind, id: string): boolean {
     return this.collection(kind).has(id);
   }
 
-  async createTransport(direction: 'send' | 'recv', forceTcp: boolean): Promise<TransportParams> {
+  /** Both transports, created once (in parallel: each is one worker round trip). */
+  async createTransports(): Promise<PeerTransports> {
     this.assertOpen();
-    if ([...this.transports.values()].some((t) => t.appData.direction === direction)) {
-      throw invalidState(`Peer already has a ${direction} transport`);
-    }
+    if (this.transports.size) throw invalidState('Peer already has its transports');
+    const [send, recv] = await Promise.all([this.createTransport('send'), this.createTransport('recv')]);
+    return { send, recv };
+  }
+
+  /** The parameters of both transports, as the browser needs them (again, on a resumed seat). */
+  transportParams(): PeerTransports {
+    return { send: paramsOf(this.transport('send')), recv: paramsOf(this.transport('recv')) };
+  }
+
+  /** Whether ICE is connected on each transport (a resumed browser restarts ICE where it is not). */
+  transportsConnected(): { send: boolean; recv: boolean } {
+    const up = (t: types.WebRtcTransport) => t.iceState === 'connected' || t.iceState === 'completed';
+    return { send: up(this.transport('send')), recv: up(this.transport('recv')) };
+  }
+
+  private async createTransport(direction: 'send' | 'recv'): Promise<TransportParams> {
+    const forceTcp = this.opts.forceTcp;
     const transport = await mediasoupCall(() =>
       this.router.createWebRtcTransport<TransportAppData>({
         webRtcServer: this.opts.webRtcServer,
@@ -138,23 +173,13 @@ export class Peer {
         );
       }
     });
-    return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      // Only the contract's fields: `ip` is mediasoup's deprecated alias of `address`.
-      iceCandidates: transport.iceCandidates.map(
-        ({ foundation, priority, address, protocol, port, type, tcpType }) => ({
-          foundation,
-          priority,
-          address,
-          protocol,
-          port,
-          type,
-          ...(tcpType ? { tcpType } : {}),
-        }),
-      ),
-      dtlsParameters: transport.dtlsParameters,
-    };
+    return paramsOf(transport);
+  }
+
+  private transport(direction: 'send' | 'recv'): types.WebRtcTransport<TransportAppData> {
+    const found = [...this.transports.values()].find((t) => t.appData.direction === direction);
+    if (!found) throw invalidState(`Peer has no ${direction} transport`);
+    return found;
   }
 
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -209,44 +234,69 @@ export class Peer {
     producer.observer.once('close', () => this.producers.delete(producer.id));
   }
 
+  producerOf(source: ProducerSource): types.Producer<ProducerAppData> | undefined {
+    return [...this.producers.values()].find((p) => p.appData.source === source);
+  }
+
   producer(producerId: string): types.Producer<ProducerAppData> {
     return this.own('producer', producerId);
+  }
+
+  /** Whether this peer already consumes the producer (consumers are made once per producer). */
+  consumes(producerId: string): boolean {
+    for (const c of this.consumers.values()) if (c.producerId === producerId) return true;
+    return false;
   }
 
   /**
    * Consumes a producer that is already on this peer's router (the room pipes it here first).
    * Always paused: media must not flow before the browser has its consumer to receive it.
    */
-  async consume(producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
+  async consume(producer: { id: string; appData: ProducerAppData }): Promise<types.Consumer<ConsumerAppData>> {
     this.assertOpen();
-    const transport = [...this.transports.values()].find((t) => t.appData.direction === 'recv');
-    if (!transport) throw invalidState('Create a recv transport before consuming');
+    const transport = this.transport('recv');
     if (this.consumers.size >= PEER_LIMITS.consumers) {
       throw invalidState(`Consumer limit (${PEER_LIMITS.consumers}) reached`);
     }
+    const { rtpCapabilities } = this.opts;
     // canConsume also validates the capabilities (returning false rather than throwing).
-    if (!this.router.canConsume({ producerId, rtpCapabilities })) {
-      throw badRequest(`These rtpCapabilities cannot consume producer ${producerId}`);
+    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) {
+      throw badRequest(`These rtpCapabilities cannot consume producer ${producer.id}`);
     }
+    const { peerId, source } = producer.appData;
     const consumer = await mediasoupCall(() =>
-      transport.consume({
-        producerId,
+      transport.consume<ConsumerAppData>({
+        producerId: producer.id,
         rtpCapabilities,
         paused: true,
         // Simulcast starts on the lowest layer: its key frame is small and arrives first (join
         // time p50 −35 ms, bench/join-time.ts); the browser then asks for the layer its tile needs.
         preferredLayers: { spatialLayer: 0 },
-        appData: { peerId: this.id },
+        appData: { producerPeerId: peerId, source, streamId: streamIdOf(peerId, source) },
       }),
     );
+    if (this.closed) {
+      consumer.close(); // the peer left while the worker was creating it
+      throw invalidState('Peer left');
+    }
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     consumer.once('producerclose', () => this.opts.onConsumerLost(consumer));
+    const changed = () => this.opts.onConsumerChanged(consumer);
+    consumer.on('producerpause', changed);
+    consumer.on('producerresume', changed);
+    consumer.on('score', changed);
+    consumer.on('layerschange', changed);
     return consumer;
   }
 
-  consumer(consumerId: string): types.Consumer {
+  consumer(consumerId: string): types.Consumer<ConsumerAppData> {
     return this.own('consumer', consumerId);
+  }
+
+  /** Every consumer, as the browser is told about them. */
+  consumerInfos(): ConsumerInfo[] {
+    return [...this.consumers.values()].map(infoOf);
   }
 
   async resumeConsumer(consumerId: string): Promise<void> {
@@ -287,7 +337,7 @@ export class Peer {
 
   private collection(kind: 'transport'): Map<string, types.WebRtcTransport<TransportAppData>>;
   private collection(kind: 'producer'): Map<string, types.Producer<ProducerAppData>>;
-  private collection(kind: 'consumer'): Map<string, types.Consumer>;
+  private collection(kind: 'consumer'): Map<string, types.Consumer<ConsumerAppData>>;
   private collection(kind: OwnedKind): Map<string, unknown>;
   private collection(kind: OwnedKind) {
     return kind === 'transport' ? this.transports : kind === 'producer' ? this.producers : this.consumers;
@@ -295,11 +345,43 @@ export class Peer {
 
   private own(kind: 'transport', id: string): types.WebRtcTransport<TransportAppData>;
   private own(kind: 'producer', id: string): types.Producer<ProducerAppData>;
-  private own(kind: 'consumer', id: string): types.Consumer;
+  private own(kind: 'consumer', id: string): types.Consumer<ConsumerAppData>;
   private own(kind: OwnedKind, id: string): unknown {
     const found = this.collection(kind).get(id);
     if (found) return found;
     if (this.opts.ownedElsewhere(kind, id)) throw forbidden(`${kind} ${id} belongs to another peer`);
     throw notFound(`No ${kind} ${id} for peer ${this.id}`);
   }
+}
+
+function paramsOf(transport: types.WebRtcTransport): TransportParams {
+  return {
+    id: transport.id,
+    iceParameters: transport.iceParameters,
+    // Only the contract's fields: `ip` is mediasoup's deprecated alias of `address`.
+    iceCandidates: transport.iceCandidates.map(({ foundation, priority, address, protocol, port, type, tcpType }) => ({
+      foundation,
+      priority,
+      address,
+      protocol,
+      port,
+      type,
+      ...(tcpType ? { tcpType } : {}),
+    })),
+    dtlsParameters: transport.dtlsParameters,
+  };
+}
+
+export function infoOf(consumer: types.Consumer<ConsumerAppData>): ConsumerInfo {
+  return {
+    consumerId: consumer.id,
+    producerId: consumer.producerId,
+    producerPeerId: consumer.appData.producerPeerId,
+    source: consumer.appData.source,
+    kind: consumer.kind,
+    rtpParameters: consumer.rtpParameters,
+    type: consumer.type,
+    producerPaused: consumer.producerPaused,
+    streamId: consumer.appData.streamId,
+  };
 }

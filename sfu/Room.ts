@@ -1,19 +1,25 @@
 /**
- * A room on this node. It may span workers: it keeps one router per worker its peers were placed
- * on (the first one, the primary, also hosts the active-speaker observer). A producer is piped to
- * another router (router.pipeToRouter) the first time a peer there consumes it; mediasoup reuses one
- * PipeTransport pair per router pair, and the room remembers which producer went where.
+ * A room on this node, and the one authority on its media: who is placed where, what each peer
+ * sends, and what it receives. The node drives consumption (as mediasoup-demo's server does): when
+ * a peer joins it consumes every producer of the room for it, and when a producer appears it is
+ * consumed for every other peer. Each consumer is announced (`consumer:new`) paused; the web
+ * process resumes it once the browser has accepted it.
  *
- * The room closes itself when asked (room:close) or when one of its workers dies: its peers lost
- * part of their media and the simplest correct recovery is for the web process to reopen the room
- * (on a fresh router) and have the browsers rejoin. Either way it emits room:closed.
+ * A room may span workers: it keeps one router per worker its peers were placed on. The primary
+ * router also hosts the active-speaker observer. A producer is piped to another router
+ * (router.pipeToRouter) at once when that router is created, and otherwise the first time a peer
+ * there consumes it; mediasoup reuses one PipeTransport pair per router pair.
+ *
+ * A dead worker does not close the room: its peers are placed again on a live worker with new
+ * transports (`peer:media-reset`) and consume everything again (see RoomHealer).
  */
 import type { types } from 'mediasoup';
 import type { SfuEventPayload } from '../lib/protocol/sfuRpc';
 import type { Logger } from '../lib/server/logger';
 import { ActiveSpeaker } from './activeSpeaker';
-import { badRequest, forbidden, invalidState, mediasoupCall, notFound } from './errors';
-import { Peer, type OwnedKind } from './Peer';
+import { ConsumerStateReporter } from './consumerState';
+import { forbidden, invalidState, mediasoupCall } from './errors';
+import { infoOf, Peer, type OwnedKind } from './Peer';
 import type { EmitSfuEvent, ProducerAppData } from './types';
 import type { PooledWorker, WorkerPool } from './workers';
 
@@ -35,9 +41,16 @@ export interface RoomOptions {
   onClose: (room: Room) => void;
 }
 
+/** What a peer joins with: its browser's capabilities, and whether to offer TCP only. */
+export interface PeerSpec {
+  rtpCapabilities: types.RtpCapabilities;
+  forceTcp: boolean;
+}
+
 /** A joined peer and the worker slot it holds. */
 export interface Member {
   peer: Peer;
+  spec: PeerSpec;
   worker: PooledWorker;
   release: () => void;
 }
@@ -55,35 +68,25 @@ export class Room {
   private readonly members = new Map<string, Member>();
   private readonly joining = new Map<string, Promise<Member>>();
   private readonly producers = new Map<string, PublishedProducer>();
-  private speaker!: ActiveSpeaker;
+  private readonly consumerStates: ConsumerStateReporter;
+  private primary!: { worker: PooledWorker; router: types.Router; speaker: ActiveSpeaker };
   private readonly unwatchWorkers: () => void;
   /** Set once create() succeeded; only an opened room reports room:closed. */
   private opened = false;
   private closed = false;
 
-  private constructor(
-    private readonly opts: RoomOptions,
-    private readonly primary: types.Router,
-    primaryWorker: PooledWorker,
-  ) {
+  private constructor(private readonly opts: RoomOptions) {
     this.id = opts.id;
-    this.routers.set(primaryWorker, Promise.resolve(primary));
-    // Includes a router still being created on that worker: it is in `routers` from the start.
+    this.consumerStates = new ConsumerStateReporter((payload) => this.emit('consumer:state', payload));
     this.unwatchWorkers = opts.pool.onWorkerDied((dead) => {
-      if (this.usesWorker(dead)) this.close('worker-died');
+      if (this.usesWorker(dead)) void this.workerDied(dead);
     });
   }
 
   static async create(opts: RoomOptions): Promise<Room> {
-    const worker = opts.pool.leastLoaded();
-    const router = await mediasoupCall(() =>
-      worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: opts.id } }),
-    );
-    const room = new Room(opts, router, worker);
+    const room = new Room(opts);
     try {
-      room.speaker = await ActiveSpeaker.create(router, (peerId) =>
-        room.emit('room:active-speaker', { roomId: room.id, peerId }),
-      );
+      await room.setPrimary(opts.pool.leastLoaded());
     } catch (err) {
       room.close('closed'); // silent: it was never reported open
       throw err;
@@ -93,7 +96,7 @@ export class Room {
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
-    return this.primary.rtpCapabilities;
+    return this.primary.router.rtpCapabilities;
   }
 
   get isClosed(): boolean {
@@ -105,16 +108,16 @@ export class Room {
   }
 
   /**
-   * Places the peer on the least-loaded worker (creating the room's router there if needed).
-   * Idempotent: a join retried after a timeout gets the placement the first attempt made.
+   * Places the peer on the least-loaded worker (creating the room's router there if needed) with
+   * its two transports. Idempotent: a join retried after a timeout gets the first attempt's peer.
    */
-  join(peerId: string): Promise<Member> {
+  join(peerId: string, spec: PeerSpec): Promise<Member> {
     this.assertOpen();
     const member = this.members.get(peerId);
     if (member) return Promise.resolve(member);
     let pending = this.joining.get(peerId);
     if (!pending) {
-      pending = this.place(peerId);
+      pending = this.place(peerId, spec);
       this.joining.set(peerId, pending);
       const settle = () => this.joining.delete(peerId);
       pending.then(settle, settle);
@@ -144,22 +147,15 @@ export class Room {
   }
 
   /**
-   * Registers a producer of `peer` with the room: other peers may consume it from now on, and a
-   * microphone joins the active-speaker observer.
+   * Registers a producer of `peer` with the room and consumes it for every other peer. A microphone
+   * also joins the active-speaker observer.
    */
   async publish(peer: Peer, producer: types.Producer<ProducerAppData>): Promise<void> {
     const entry: PublishedProducer = { producer, owner: peer, pipes: new Map() };
     this.producers.set(producer.id, entry);
     producer.observer.once('close', () => this.producers.delete(producer.id));
-    if (producer.kind !== 'audio') return;
-    try {
-      await this.pipe(entry, this.primary);
-      await this.speaker.add(producer);
-    } catch (err) {
-      // Not fatal to the producer: others still hear it, it just cannot become the active speaker.
-      if (!producer.closed)
-        this.opts.log.warn({ err, roomId: this.id, producerId: producer.id }, 'active-speaker setup failed');
-    }
+    for (const member of this.members.values()) if (member.peer !== peer) void this.consumeFor(member.peer, entry);
+    if (producer.kind === 'audio') await this.listenTo(entry);
   }
 
   /** For in-process sources: track an existing producer on the peer's router as the peer's own and publish it. */
@@ -169,20 +165,24 @@ export class Room {
     await this.publish(peer, producer);
   }
 
-  /** Consumes a producer of this room for `peer`, piping it to the peer's router first if needed. */
-  async consume(peer: Peer, producerId: string, rtpCapabilities: types.RtpCapabilities): Promise<types.Consumer> {
-    const entry = this.producers.get(producerId);
-    if (!entry) throw notFound(`No producer ${producerId} in room ${this.id}`);
-    if (entry.owner === peer) throw badRequest('A peer cannot consume its own producer');
-    await this.pipe(entry, peer.router);
-    if (entry.producer.closed) throw notFound(`Producer ${producerId} closed`);
-    return peer.consume(producerId, rtpCapabilities);
+  /**
+   * Consumes every producer of the room for a peer that just joined, all at once: joining a room
+   * of N senders costs the time of one consume, not N in a row.
+   */
+  consumeAll(peer: Peer): Promise<void> {
+    return Promise.all([...this.producers.values()].map((entry) => this.consumeFor(peer, entry))).then(() => undefined);
+  }
+
+  /** Every producer of the room, for tests and in-process sources. */
+  producerIds(): string[] {
+    return [...this.producers.keys()];
   }
 
   close(reason: RoomCloseReason): void {
     if (this.closed) return;
     this.closed = true; // from here on, the teardown's own consumer closures are not reported
     this.unwatchWorkers();
+    this.consumerStates.clear();
     for (const member of this.members.values()) {
       member.peer.close(); // requests still queued for the peer now fail as INVALID_STATE
       member.release();
@@ -200,8 +200,23 @@ export class Room {
     this.opts.onClose(this);
   }
 
-  private async place(peerId: string): Promise<Member> {
-    const { worker, release } = this.opts.pool.place((w) => this.routers.has(w));
+  /** Consumes one producer for one peer and announces it; failures are logged, never thrown. */
+  private async consumeFor(peer: Peer, entry: PublishedProducer): Promise<void> {
+    if (entry.owner === peer || peer.consumes(entry.producer.id)) return;
+    try {
+      await this.pipe(entry, peer.router);
+      if (entry.producer.closed) return;
+      // Checked again in the peer's queue: a join's consumeAll and a new producer's fan-out may race.
+      const consumer = await peer.serial(async () => (peer.consumes(entry.producer.id) ? null : peer.consume(entry.producer)));
+      if (consumer) this.emit('consumer:new', { roomId: this.id, peerId: peer.id, consumer: infoOf(consumer) });
+    } catch (err) {
+      if (peer.isClosed || entry.producer.closed || this.closed) return; // a race with leaving: nothing to do
+      this.opts.log.warn({ err, roomId: this.id, peerId: peer.id, producerId: entry.producer.id }, 'could not consume for peer');
+    }
+  }
+
+  private async place(peerId: string, spec: PeerSpec): Promise<Member> {
+    const { worker, release } = await this.opts.pool.placeWhenAvailable((w) => this.routers.has(w));
     try {
       const router = await this.routerOn(worker);
       this.assertOpen();
@@ -210,17 +225,19 @@ export class Room {
         roomId: this.id,
         router,
         webRtcServer: worker.webRtcServer,
+        rtpCapabilities: spec.rtpCapabilities,
+        forceTcp: spec.forceTcp,
         ownedElsewhere: (kind, id) => this.ownedByOther(peerId, kind, id),
-        onConsumerLost: (consumer) =>
-          this.emit('consumer:closed', {
-            roomId: this.id,
-            peerId,
-            consumerId: consumer.id,
-            producerId: consumer.producerId,
-          }),
+        onConsumerLost: (consumer) => {
+          this.consumerStates.forget(consumer.id);
+          this.emit('consumer:closed', { roomId: this.id, peerId, consumerId: consumer.id, producerId: consumer.producerId });
+        },
+        onConsumerChanged: (consumer) => this.consumerStates.changed(this.id, peerId, consumer),
         log: this.opts.log,
       });
-      const member: Member = { peer, worker, release };
+      await peer.createTransports();
+      this.assertOpen();
+      const member: Member = { peer, spec, worker, release };
       this.members.set(peerId, member);
       return member;
     } catch (err) {
@@ -229,16 +246,21 @@ export class Room {
     }
   }
 
-  /** The room's router on `worker`, created on first use (one per worker, however many joins race). */
+  /**
+   * The room's router on `worker`, created on first use (one per worker, however many joins race).
+   * A new router gets every producer of the room piped to it at once, so that the first peer placed
+   * there does not wait for the pipes when it consumes.
+   */
   private routerOn(worker: PooledWorker): Promise<types.Router> {
     let router = this.routers.get(worker);
     if (!router) {
-      router = mediasoupCall(() =>
-        worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: this.id } }),
-      );
+      router = mediasoupCall(() => worker.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { roomId: this.id } }));
       this.routers.set(worker, router);
       router.then(
-        (r) => this.closed && r.close(), // the room closed while the worker was creating it
+        (r) => {
+          if (this.closed) return r.close(); // the room closed while the worker was creating it
+          for (const entry of this.producers.values()) this.pipe(entry, r).catch(() => undefined);
+        },
         () => this.routers.delete(worker),
       );
     }
@@ -257,6 +279,65 @@ export class Room {
       piped.catch(() => entry.pipes.delete(router.id)); // let the next consumer retry
     }
     return piped;
+  }
+
+  /** The primary router (and its active-speaker observer) on `worker`; every microphone joins it. */
+  private async setPrimary(worker: PooledWorker): Promise<void> {
+    const router = await this.routerOn(worker);
+    const speaker = await ActiveSpeaker.create(router, (peerId) => this.emit('room:active-speaker', { roomId: this.id, peerId }));
+    this.primary = { worker, router, speaker };
+    for (const entry of this.producers.values()) if (entry.producer.kind === 'audio') await this.listenTo(entry);
+  }
+
+  private async listenTo(entry: PublishedProducer): Promise<void> {
+    const { producer } = entry;
+    try {
+      const { router, speaker } = this.primary;
+      await this.pipe(entry, router);
+      await speaker.add(producer);
+    } catch (err) {
+      // Not fatal to the producer: others still hear it, it just cannot become the active speaker.
+      if (!producer.closed) this.opts.log.warn({ err, roomId: this.id, producerId: producer.id }, 'active-speaker setup failed');
+    }
+  }
+
+  /**
+   * A worker of this room died, and with it its router, the transports, producers and consumers on
+   * it, and the pipes through it (mediasoup closed them before telling us; consumers elsewhere of
+   * producers that lived there already reported `consumer:closed`). Its peers are placed again, on
+   * a live worker, with new transports; they consume everything again, and their browsers send
+   * again on the new transports.
+   */
+  private async workerDied(dead: PooledWorker): Promise<void> {
+    const deadRouter = await this.routers.get(dead)?.catch(() => undefined);
+    this.routers.delete(dead);
+    if (deadRouter) for (const entry of this.producers.values()) entry.pipes.delete(deadRouter.id);
+    const moved = [...this.members.values()].filter((m) => m.worker === dead);
+    for (const m of moved) {
+      this.members.delete(m.peer.id);
+      m.peer.close();
+      m.release();
+    }
+    this.opts.log.warn({ roomId: this.id, workerPid: dead.worker.pid, peers: moved.length }, 'worker died: moving its peers');
+    try {
+      if (this.primary.worker === dead) await this.setPrimary(await this.opts.pool.whenAvailable());
+    } catch (err) {
+      this.opts.log.error({ err, roomId: this.id }, 'could not set up a new primary router');
+    }
+    await Promise.all(moved.map((m) => this.replace(m)));
+  }
+
+  /** Places a peer whose worker died again, tells its browser the new transports, and consumes. */
+  private async replace(old: Member): Promise<void> {
+    try {
+      const member = await this.join(old.peer.id, old.spec);
+      this.emit('peer:media-reset', { roomId: this.id, peerId: old.peer.id, transports: member.peer.transportParams() });
+      await this.consumeAll(member.peer);
+    } catch (err) {
+      if (this.closed) return;
+      // The web process sees the peer's media silent and its next request FORBIDDEN; it can rejoin.
+      this.opts.log.error({ err, roomId: this.id, peerId: old.peer.id }, 'could not move peer off a dead worker');
+    }
   }
 
   private ownedByOther(peerId: string, kind: OwnedKind, id: string): boolean {

@@ -8,7 +8,7 @@
 import type { types } from 'mediasoup';
 import type { SfuMethod, SfuResponse } from '../lib/protocol/sfuRpc';
 import { mediasoupCall } from './errors';
-import type { Member, Room } from './Room';
+import { MEDIA_CODECS, type Member, type Room } from './Room';
 import type { Rooms } from './Rooms';
 import { peerStats } from './stats';
 import type { SfuParsedRequest } from './types';
@@ -20,7 +20,8 @@ export type SfuHandlers = {
 
 const done = {} as const;
 
-export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
+/** `nodeId` names this run of the node (see room:open). */
+export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): SfuHandlers {
   /** Runs `task` for a joined peer, after the peer's earlier requests. */
   function asPeer<T>(req: { roomId: string; peerId: string }, task: (member: Member, room: Room) => Promise<T>) {
     const room = rooms.require(req.roomId);
@@ -28,8 +29,22 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
     return member.peer.serial(() => task(member, room));
   }
 
+  let capabilities: Promise<types.RtpCapabilities> | undefined;
+  /** Read once from a throwaway router: every router has the same (MEDIA_CODECS). */
+  const routerCapabilities = () =>
+    (capabilities ??= (async () => {
+      const router = await mediasoupCall(() => pool.leastLoaded().worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
+      router.close();
+      return router.rtpCapabilities;
+    })().catch((err: unknown) => {
+      capabilities = undefined;
+      throw err;
+    }));
+
   return {
-    'room:open': async ({ roomId }) => ({ rtpCapabilities: (await rooms.open(roomId)).rtpCapabilities }),
+    'node:capabilities': async () => ({ rtpCapabilities: await routerCapabilities() }),
+
+    'room:open': async ({ roomId }) => ({ rtpCapabilities: (await rooms.open(roomId)).rtpCapabilities, nodeId }),
 
     // Idempotent, like leave: closing what is already gone is success.
     'room:close': async ({ roomId }) => {
@@ -37,10 +52,13 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
       return done;
     },
 
-    'peer:join': async ({ roomId, peerId }) => {
+    'peer:join': async ({ roomId, peerId, rtpCapabilities, forceTcp }) => {
       const room = rooms.require(roomId);
-      const { peer, worker } = await room.join(peerId);
-      return { rtpCapabilities: room.rtpCapabilities, routerId: peer.router.id, workerPid: worker.worker.pid };
+      // The schema bounds and shapes the capabilities; mediasoup checks them per producer (canConsume).
+      const { peer, worker } = await room.join(peerId, { rtpCapabilities: rtpCapabilities as types.RtpCapabilities, forceTcp });
+      // After the answer has gone out, so that the web process knows the seat before its consumers.
+      setImmediate(() => void room.consumeAll(peer));
+      return { transports: peer.transportParams(), routerId: peer.router.id, workerPid: worker.worker.pid };
     },
 
     // Leaving a room that closed (say its worker died) or that the peer already left is success:
@@ -50,7 +68,12 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
       return done;
     },
 
-    'transport:create': (req) => asPeer(req, ({ peer }) => peer.createTransport(req.direction, req.forceTcp)),
+    'peer:sync': (req) =>
+      asPeer(req, async ({ peer }) => ({
+        transports: peer.transportParams(),
+        connected: peer.transportsConnected(),
+        consumers: peer.consumerInfos(),
+      })),
 
     'transport:connect': (req) =>
       asPeer(req, async ({ peer }) => {
@@ -95,17 +118,12 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool): SfuHandlers {
         return done;
       }),
 
-    'consumer:create': (req) =>
-      asPeer(req, async ({ peer }, room) => {
-        const consumer = await room.consume(peer, req.producerId, req.rtpCapabilities as types.RtpCapabilities);
-        return {
-          consumerId: consumer.id,
-          producerId: consumer.producerId,
-          kind: consumer.kind,
-          rtpParameters: consumer.rtpParameters,
-          type: consumer.type,
-          producerPaused: consumer.producerPaused,
-        };
+    'producer:pause-source': (req) =>
+      asPeer(req, async ({ peer }) => {
+        const producer = peer.producerOf(req.source);
+        if (!producer || producer.paused) return { producerId: null };
+        await mediasoupCall(() => producer.pause());
+        return { producerId: producer.id };
       }),
 
     'consumer:resume': (req) =>

@@ -2,6 +2,7 @@
  * Starts an SFU node in this process: worker pool → rooms → RPC server. sfu/main.ts calls it as a
  * standalone process; the web process (embedded mode) and the integration tests call it in-process.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import * as mediasoup from 'mediasoup';
 import type { Logger } from '../lib/server/logger';
@@ -40,7 +41,7 @@ export async function startSfuNode(config: SfuConfig, log: Logger): Promise<SfuN
       port: config.SFU_RPC_PORT,
       secret: config.SFU_SECRET,
       tls: readTls(config),
-      handlers: createHandlers(rooms, pool),
+      handlers: createHandlers(rooms, pool, crypto.randomUUID()),
       log: log.child({ module: 'rpc' }),
     });
   } catch (err) {

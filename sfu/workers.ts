@@ -23,11 +23,17 @@ export interface PooledWorker {
   /** Live routers and transports (pipe transports included), kept by mediasoup observers. */
   routers: number;
   transports: number;
+  /** On non-pipe transports: what peers send in, and what is forwarded to them. */
+  producers: number;
+  consumers: number;
 }
 
 export type WorkerStats = SfuResponse<'node:stats'>['workers'][number];
 
 type DiedListener = (dead: PooledWorker) => void;
+
+/** How long placement waits for a replacement worker when none is alive. */
+const AVAILABLE_TIMEOUT_MS = 10_000;
 
 export type WorkerPoolConfig = Pick<
   SfuConfig,
@@ -50,6 +56,8 @@ const RESPAWN_MAX_MS = 30_000;
 export class WorkerPool {
   private readonly slots: (PooledWorker | undefined)[];
   private readonly diedListeners = new Set<DiedListener>();
+  /** Waiting for a worker to be installed (every worker had died). */
+  private readonly waiters = new Set<() => void>();
   private readonly respawnTimers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -97,6 +105,32 @@ export class WorkerPool {
     };
   }
 
+  /** place(), after waiting for a live worker if every one has just died (see whenAvailable). */
+  async placeWhenAvailable(preferred?: (w: PooledWorker) => boolean): Promise<{ worker: PooledWorker; release: () => void }> {
+    if (!this.workers.length) await this.whenAvailable();
+    return this.place(preferred);
+  }
+
+  /**
+   * The least-loaded live worker; if none is alive (the only one just died), the first replacement,
+   * or INVALID_STATE after AVAILABLE_TIMEOUT_MS.
+   */
+  whenAvailable(): Promise<PooledWorker> {
+    if (this.workers.length) return Promise.resolve(this.leastLoaded());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(ready);
+        reject(new ProtocolError(ErrorCode.InvalidState, 'No mediasoup worker is available on this node'));
+      }, AVAILABLE_TIMEOUT_MS);
+      const ready = () => {
+        clearTimeout(timer);
+        this.waiters.delete(ready);
+        resolve(this.leastLoaded());
+      };
+      this.waiters.add(ready);
+    });
+  }
+
   /** Fewest peers; then preferred; then fewest routers (spreads new rooms too); then lowest slot. */
   leastLoaded(preferred: (w: PooledWorker) => boolean = () => false): PooledWorker {
     const rank = (w: PooledWorker) => [w.peers, preferred(w) ? 0 : 1, w.routers];
@@ -124,6 +158,8 @@ export class WorkerPool {
             cpuMs: usage.ru_utime + usage.ru_stime,
             routers: w.routers,
             transports: w.transports,
+            producers: w.producers,
+            consumers: w.consumers,
           };
         } catch {
           return undefined; // died between the listing and the query: it is being replaced
@@ -169,7 +205,7 @@ export class WorkerPool {
         { slot, workerPid: worker.pid, udp: udpSockets.map((s) => s.port), tcp: tcpServers.map((s) => s.port) },
         'mediasoup worker ready',
       );
-      return { slot, worker, webRtcServer, peers: 0, routers: 0, transports: 0 };
+      return { slot, worker, webRtcServer, peers: 0, routers: 0, transports: 0, producers: 0, consumers: 0 };
     } catch (err) {
       worker.close();
       throw err;
@@ -189,9 +225,17 @@ export class WorkerPool {
       router.observer.on('newtransport', (transport: types.Transport) => {
         entry.transports++;
         transport.observer.once('close', () => entry.transports--);
+        if (transport.type === 'pipe') return;
+        const count = (key: 'producers' | 'consumers') => (object: { observer: { once(e: 'close', l: () => void): unknown } }) => {
+          entry[key]++;
+          object.observer.once('close', () => entry[key]--);
+        };
+        transport.observer.on('newproducer', count('producers'));
+        transport.observer.on('newconsumer', count('consumers'));
       });
     });
     worker.once('died', (error: Error) => this.handleDeath(entry, error));
+    for (const ready of [...this.waiters]) ready();
   }
 
   private handleDeath(dead: PooledWorker, error: Error): void {

@@ -89,6 +89,8 @@ export interface AdminWorker {
   cpuPercent: number | null;
   routers: number;
   transports: number;
+  producers: number;
+  consumers: number;
 }
 
 export interface AdminNode {

@@ -24,6 +24,11 @@ export const ErrorCode = {
   WrongPassword: 'WRONG_PASSWORD',
   /** The host locked the room: nobody new may join. */
   RoomLocked: 'ROOM_LOCKED',
+  /**
+   * A room seat cannot be resumed: its grace period ran out, the meeting ended, or the token does
+   * not match. The browser may join again from scratch.
+   */
+  SeatExpired: 'SEAT_EXPIRED',
   /** The media server for this room is unavailable. */
   Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',

@@ -10,14 +10,19 @@ import type { IceConfig } from './ice';
 import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
+  PeerTransports,
   RoomClosedReason,
+  RoomConsumer,
+  RoomConsumerState,
   RoomJoined,
   RoomLeaveReason,
   RoomParticipant,
-  RoomProducer,
+  RoomResumed,
   RoomSummary,
+  SeatConnection,
 } from './rooms';
-import type { ConsumerParams, TransportParams } from './sfuRpc';
+import type { TransportParams } from './sfuRpc';
+import type { Ack } from './ack';
 import type { InboundEvent, InboundInput } from './schemas';
 
 type Empty = Record<string, never>;
@@ -37,19 +42,18 @@ export interface InboundResults {
   'call:stats': Empty;
   'room:list': { rooms: RoomSummary[] };
   'room:create': { room: RoomSummary };
+  'room:capabilities': { routerRtpCapabilities: unknown };
   'room:join': RoomJoined;
+  'room:resume': RoomResumed;
   'room:leave': Empty;
-  'room:transport-create': TransportParams;
   'room:transport-connect': Empty;
   'room:transport-restart-ice': { iceParameters: TransportParams['iceParameters'] };
   'room:produce': { producerId: string };
   'room:producer-close': Empty;
   'room:producer-pause': Empty;
   'room:producer-resume': Empty;
-  'room:consume': ConsumerParams;
   'room:consumer-resume': Empty;
   'room:consumer-pause': Empty;
-  'room:consumer-close': Empty;
   'room:consumer-layers': Empty;
   'chat:send': { message: ChatMessageView };
   'room:host-mute': Empty;
@@ -84,10 +88,22 @@ export interface ServerToClientEvents {
   'rooms:removed': (msg: { slug: string }) => void;
   'room:participant-joined': (msg: { participant: RoomParticipant }) => void;
   'room:participant-left': (msg: { userId: string; reason: RoomLeaveReason }) => void;
-  'room:producer-added': (msg: { producer: RoomProducer }) => void;
-  'room:producer-removed': (msg: { producerId: string }) => void;
-  'room:producer-state': (msg: { producerId: string; paused: boolean }) => void;
+  /** A participant's connection dropped (their seat is kept for a while) or came back. */
+  'room:participant-state': (msg: { userId: string; connection: SeatConnection }) => void;
+  /**
+   * A request: accept this consumer (create it locally) and ack. The server resumes it on an ok
+   * ack and closes it on an error. A consumerId already accepted is acked ok again.
+   */
+  'room:consumer-new': (consumer: RoomConsumer, ack: (res: Ack<Empty>) => void) => void;
   'room:consumer-closed': (msg: { consumerId: string }) => void;
+  'room:consumer-state': (msg: RoomConsumerState) => void;
+  /**
+   * This browser's media was moved (its SFU worker or node died): drop every local transport,
+   * producer and consumer, connect these transports, send again; consumers follow as pushes.
+   */
+  'room:media-reset': (msg: { transports: PeerTransports }) => void;
+  /** The room's media server is being replaced: `reconnecting` until every seat was moved. */
+  'room:media-state': (msg: { state: 'reconnecting' | 'connected' }) => void;
   'room:active-speaker': (msg: { userId: string | null }) => void;
   'room:chat': (msg: { message: ChatMessageView }) => void;
   'room:updated': (msg: { locked: boolean }) => void;

@@ -1,7 +1,8 @@
 /** Group rooms, as the browser sees them. Media ids are the SFU node's mediasoup ids. */
 import type { ProducerSource } from './mediasoupSchemas';
+import type { ConsumerInfo, PeerTransports } from './sfuRpc';
 
-export type { ProducerSource };
+export type { PeerTransports, ProducerSource };
 
 /** A room in the lobby list. */
 export interface RoomSummary {
@@ -13,19 +14,38 @@ export interface RoomSummary {
   participants: number;
 }
 
+/** `reconnecting`: their connection dropped; the seat is kept for the grace period. */
+export type SeatConnection = 'connected' | 'reconnecting';
+
 export interface RoomParticipant {
   userId: string;
   name: string;
   isHost: boolean;
   joinedAt: number;
+  connection: SeatConnection;
 }
 
-export interface RoomProducer {
-  producerId: string;
-  userId: string;
-  kind: 'audio' | 'video';
-  source: ProducerSource;
-  paused: boolean;
+/**
+ * A remote stream the server created for this browser, paused: the browser accepts it (acks the
+ * push) once its local consumer exists, and the server then resumes it. `userId` owns the
+ * producer; the same user's camera and mic share `streamId`.
+ */
+export type RoomConsumer = Omit<ConsumerInfo, 'producerPeerId'> & { userId: string };
+
+/** A consumer's media, as the node reports it: score 0–10 (10 = perfect), and the layer forwarded. */
+export interface RoomConsumerState {
+  consumerId: string;
+  producerPaused: boolean;
+  score: number;
+  producerScore: number;
+  spatialLayer: number | null;
+}
+
+/** What the browser needs to resume its seat after a dropped connection (kept in memory only). */
+export interface SeatTicket {
+  token: string;
+  /** How long the server keeps the seat after the connection drops. */
+  graceMs: number;
 }
 
 export interface ChatMessageView {
@@ -37,14 +57,27 @@ export interface ChatMessageView {
   sentAt: number;
 }
 
-export interface RoomJoined {
+/** The room as it is now: the join's answer, and again a resume's. */
+export interface RoomSnapshot {
   room: RoomSummary;
   self: RoomParticipant;
   participants: RoomParticipant[];
-  producers: RoomProducer[];
   /** Most recent messages, oldest first. */
   chat: ChatMessageView[];
+  /** Both media transports (the server creates them at join; the browser connects them). */
+  transports: PeerTransports;
+}
+
+export interface RoomJoined extends RoomSnapshot {
   routerRtpCapabilities: unknown;
+  seat: SeatTicket;
+}
+
+export interface RoomResumed extends RoomSnapshot {
+  /** Whether ICE is up on each transport, as the server sees it: restart ICE where it is not. */
+  connected: { send: boolean; recv: boolean };
+  /** The consumers the server holds for this seat: drop any other; the missing ones are pushed. */
+  consumerIds: string[];
 }
 
 export type RoomLeaveReason = 'left' | 'removed' | 'disconnected';
@@ -57,6 +90,7 @@ export const roomClosedReasons = [
   'removed-by-admin',
   'joined-elsewhere',
   'media-server-restarted',
+  'seat-expired',
 ] as const;
 export type RoomClosedReason = (typeof roomClosedReasons)[number];
 
@@ -67,6 +101,7 @@ export const roomClosedText: Record<RoomClosedReason, string> = {
   'removed-by-admin': 'An admin removed you from the meeting',
   'joined-elsewhere': 'You joined this meeting from another tab',
   'media-server-restarted': 'The media server restarted. Rejoin to continue',
+  'seat-expired': 'Your connection was gone too long and your seat was given up. Rejoin to continue',
 };
 
 /** Reasons after which the meeting is over for this user: the page sends them back to the lobby. */

@@ -102,12 +102,25 @@ export const inboundSpecs = {
     }),
     maxBytes: 512,
   },
-  'room:join': { schema: z.strictObject({ slug, password: roomPassword.optional() }), maxBytes: 512 },
-  'room:leave': { schema: empty, maxBytes: 64 },
-  'room:transport-create': {
-    schema: z.strictObject({ direction: z.enum(['send', 'recv']), forceTcp: z.boolean().default(false) }),
-    maxBytes: 128,
+  'room:capabilities': { schema: empty, maxBytes: 64 },
+  'room:join': {
+    schema: z.strictObject({
+      slug,
+      password: roomPassword.optional(),
+      rtpCapabilities,
+      forceTcp: z.boolean().default(false),
+    }),
+    maxBytes: 32 * 1024,
   },
+  'room:resume': {
+    schema: z.strictObject({
+      slug,
+      token: z.string().min(16).max(128),
+      consumerIds: z.array(mediaId).max(200),
+    }),
+    maxBytes: 32 * 1024,
+  },
+  'room:leave': { schema: empty, maxBytes: 64 },
   'room:transport-connect': { schema: z.strictObject({ transportId: mediaId, dtlsParameters }), maxBytes: 4096 },
   'room:transport-restart-ice': { schema: z.strictObject({ transportId: mediaId }), maxBytes: 256 },
   'room:produce': {
@@ -123,10 +136,8 @@ export const inboundSpecs = {
   'room:producer-close': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
   'room:producer-pause': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
   'room:producer-resume': { schema: z.strictObject({ producerId: mediaId }), maxBytes: 256 },
-  'room:consume': { schema: z.strictObject({ producerId: mediaId, rtpCapabilities }), maxBytes: 32 * 1024 },
   'room:consumer-resume': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
   'room:consumer-pause': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
-  'room:consumer-close': { schema: z.strictObject({ consumerId: mediaId }), maxBytes: 256 },
   'room:consumer-layers': {
     schema: z.strictObject({
       consumerId: mediaId,

@@ -39,16 +39,28 @@ export const transportParams = z.strictObject({
 });
 export type TransportParams = z.infer<typeof transportParams>;
 
-export const consumerParams = z.strictObject({
+/**
+ * A consumer the node created for a peer, paused: what the browser needs to receive it, and whose
+ * media it is. `streamId` groups a participant's audio and video in one MediaStream (lip sync).
+ */
+export const consumerInfo = z.strictObject({
   consumerId: id,
   producerId: id,
+  /** The peer whose producer this is. */
+  producerPeerId: id,
+  source: producerSource,
   kind: mediaKind,
   rtpParameters,
   /** 'simulcast' consumers accept preferred layers. */
   type: z.enum(['simple', 'simulcast', 'svc', 'pipe']),
   producerPaused: z.boolean(),
+  streamId: id,
 });
-export type ConsumerParams = z.infer<typeof consumerParams>;
+export type ConsumerInfo = z.infer<typeof consumerInfo>;
+
+/** Both of a peer's transports, created together at join (or again, when its worker died). */
+export const peerTransports = z.strictObject({ send: transportParams, recv: transportParams });
+export type PeerTransports = z.infer<typeof peerTransports>;
 
 export const workerStats = z.strictObject({
   pid: z.number().int(),
@@ -56,6 +68,9 @@ export const workerStats = z.strictObject({
   cpuMs: z.number(),
   routers: z.number().int(),
   transports: z.number().int(),
+  /** Streams browsers (and other sources) send in, and streams forwarded out; pipes between workers not counted. */
+  producers: z.number().int(),
+  consumers: z.number().int(),
 });
 
 const bitrate = z.number().min(0);
@@ -112,18 +127,33 @@ export type PeerStats = z.infer<typeof peerStats>;
 
 /** Every request: its payload schema and its response schema. */
 export const sfuRpcSpecs = {
-  /** Create the room's first router if needed; idempotent. */
-  'room:open': { req: z.strictObject({ roomId: id }), res: z.strictObject({ rtpCapabilities }) },
+  /**
+   * Create the room's first router if needed; idempotent. `nodeId` names this run of the node: a
+   * different one after a reconnect means the node restarted and the room must be re-created.
+   */
+  'room:open': { req: z.strictObject({ roomId: id }), res: z.strictObject({ rtpCapabilities, nodeId: id }) },
   'room:close': { req: z.strictObject({ roomId: id }), res: empty },
-  /** Place a peer on one of the room's routers (a room may span workers). */
+  /**
+   * Place a peer on one of the room's routers (a room may span workers) with its two transports.
+   * Idempotent. The node keeps `rtpCapabilities` with the peer and, once it has answered, consumes
+   * every producer of the room for it (events `consumer:new`), and every later one too.
+   */
   'peer:join': {
-    req: z.strictObject(peer),
-    res: z.strictObject({ rtpCapabilities, routerId: id, workerPid: z.number().int() }),
+    req: z.strictObject({ ...peer, rtpCapabilities, forceTcp: z.boolean().default(false) }),
+    res: z.strictObject({ transports: peerTransports, routerId: id, workerPid: z.number().int() }),
   },
   'peer:leave': { req: z.strictObject(peer), res: empty },
-  'transport:create': {
-    req: z.strictObject({ ...peer, direction: z.enum(['send', 'recv']), forceTcp: z.boolean().default(false) }),
-    res: transportParams,
+  /**
+   * What the node holds for a peer, for a browser that resumes its seat: its transports (and
+   * whether ICE is connected) and every consumer, with `paused` set on those never resumed.
+   */
+  'peer:sync': {
+    req: z.strictObject(peer),
+    res: z.strictObject({
+      transports: peerTransports,
+      connected: z.strictObject({ send: z.boolean(), recv: z.boolean() }),
+      consumers: z.array(consumerInfo),
+    }),
   },
   'transport:connect': { req: z.strictObject({ ...peer, transportId: id, dtlsParameters }), res: empty },
   'transport:restart-ice': { req: z.strictObject({ ...peer, transportId: id }), res: z.strictObject({ iceParameters }) },
@@ -141,10 +171,10 @@ export const sfuRpcSpecs = {
   'producer:close': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
   'producer:pause': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
   'producer:resume': { req: z.strictObject({ ...peer, producerId: id }), res: empty },
-  /** Always created paused: the browser resumes it once its local consumer exists. */
-  'consumer:create': {
-    req: z.strictObject({ ...peer, producerId: id, rtpCapabilities }),
-    res: consumerParams,
+  /** Pause the peer's producer of `source`, if it has one that is not paused (a host's mute). */
+  'producer:pause-source': {
+    req: z.strictObject({ ...peer, source: producerSource }),
+    res: z.strictObject({ producerId: id.nullable() }),
   },
   'consumer:resume': { req: z.strictObject({ ...peer, consumerId: id }), res: empty },
   'consumer:pause': { req: z.strictObject({ ...peer, consumerId: id }), res: empty },
@@ -158,6 +188,8 @@ export const sfuRpcSpecs = {
     }),
     res: empty,
   },
+  /** Every room's router capabilities (the same for all: MEDIA_CODECS), for browsers before they join. */
+  'node:capabilities': { req: empty, res: z.strictObject({ rtpCapabilities }) },
   'node:stats': { req: empty, res: z.strictObject({ workers: z.array(workerStats), rooms: z.number().int() }) },
   /** Media stats of every peer of a room, for the admin dashboard (one getStats() per object). */
   'room:stats': { req: z.strictObject({ roomId: id }), res: z.strictObject({ peers: z.array(peerStats) }) },
@@ -171,8 +203,28 @@ export type SfuResponse<M extends SfuMethod> = z.output<(typeof sfuRpcSpecs)[M][
 export const sfuEventSpecs = {
   /** The room is gone on this node (its worker died, say); its peers must be told. */
   'room:closed': z.strictObject({ roomId: id, reason: z.enum(['worker-died', 'closed']) }),
+  /** The node created a consumer for `peerId` (paused): push it to the browser, resume it on the ack. */
+  'consumer:new': z.strictObject({ ...peer, consumer: consumerInfo }),
   /** A consumer closed on its own, e.g. because its producer closed. */
   'consumer:closed': z.strictObject({ ...peer, consumerId: id, producerId: id }),
+  /**
+   * A consumer's media changed: its producer paused or resumed, its score (0–10, what reaches
+   * the browser; producerScore, what reaches the node) or the simulcast layer it forwards.
+   * Coalesced per consumer, at most a few per second.
+   */
+  'consumer:state': z.strictObject({
+    ...peer,
+    consumerId: id,
+    producerPaused: z.boolean(),
+    score: score,
+    producerScore: score,
+    spatialLayer: z.number().int().min(0).max(3).nullable(),
+  }),
+  /**
+   * The peer's worker died: the node placed it on a live worker with two new transports. Its old
+   * transports, producers and consumers are gone; the browser must produce again.
+   */
+  'peer:media-reset': z.strictObject({ ...peer, transports: peerTransports }),
   'room:active-speaker': z.strictObject({ roomId: id, peerId: id.nullable() }),
 } as const;
 

@@ -157,10 +157,11 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   const ca = env.SFU_TLS_CA ? fs.readFileSync(env.SFU_TLS_CA, 'utf8') : undefined;
   const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, ca, log }));
   const roomStore = new RoomStore(db);
-  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), log);
+  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), { resumeGraceMs: env.ROOM_RESUME_GRACE_MS }, log);
   for (const client of sfuClients) {
     client.onStateChange((state, previous) => {
-      if (previous === 'connected' && state !== 'connected') rooms.nodeLost(client);
+      if (previous === 'connected' && state !== 'connected') rooms.media.nodeLost(client);
+      if (state === 'connected') rooms.media.nodeAvailable();
     });
   }
 
@@ -180,7 +181,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     socket.on('disconnect', () => {
       admin.monitor.disconnected(socket);
       calls.disconnected(socket);
-      void rooms.leave(socket, 'disconnected').catch((err: unknown) => log.error({ err }, 'room leave failed'));
+      void rooms.dropped(socket).catch((err: unknown) => log.error({ err }, 'room seat drop failed'));
       presence.disconnect(socket);
     });
   });

@@ -48,6 +48,8 @@ export const envSchema = z
     ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
     CALL_RING_TIMEOUT_MS: ms(30_000),
     CALL_RECONNECT_GRACE_MS: ms(10_000),
+    /** How long a room seat is kept for a participant whose connection dropped. */
+    ROOM_RESUME_GRACE_MS: ms(15_000),
     /** After a crash or restart of the web process, its answered calls may be resumed this long. */
     CALL_RESTART_RESUME_MS: ms(120_000),
     /** How long a user stays "online" after their last tab closed (hides page reloads). */

@@ -1,11 +1,11 @@
 /**
  * The browser side of a room's media, around mediasoup-client: one Device loaded with the router's
- * capabilities, one send and one receive transport, producers for camera (VP8 simulcast, 3 layers),
- * microphone (opus) and screen, and one consumer per remote producer. All signalling goes through
- * the web process (`request`), which checks every id against what this user owns.
+ * capabilities, the send and receive transports the server created at join (connected here), one
+ * producer per source (camera: VP8 simulcast, 3 layers; mic: opus; screen) and the consumers the
+ * server pushes. Signalling goes through the web process (`request`); the node checks every id.
  */
 import { Device, type types } from 'mediasoup-client';
-import type { IceConfig, ProducerSource } from '../../protocol';
+import type { IceConfig, PeerTransports, ProducerSource, RoomConsumer } from '../../protocol';
 import { fetchIceConfig } from '../ice';
 import { checkConnection, request } from '../socket';
 
@@ -39,56 +39,72 @@ export interface SfuClientEvents {
 
 export class SfuClient {
   private device: Device | null = null;
-  private loaded: Promise<void> | null = null;
-  /** Fetched once, with the first transport. */
+  private loading: Promise<void> | null = null;
+  private loadedWith: string | null = null;
+  /** Fetched once, with the first transports. */
   private ice: Promise<IceConfig> | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private readonly producers = new Map<ProducerSource, Producer>();
-  /** Keyed by the remote producer id. */
+  /** Keyed by consumer id (the server's). */
   private readonly consumers = new Map<string, Consumer>();
-  /** The simulcast layer each remote producer's tile asked for (see setPreferredLayer). */
+  /** The simulcast layer each consumer's tile asked for (see setPreferredLayer). */
   private readonly wantedLayers = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly events: SfuClientEvents = {}) {}
 
+  /** Loads the device (once per set of capabilities: every router of a deployment has the same). */
   load(routerRtpCapabilities: unknown): Promise<void> {
-    this.loaded ??= (async () => {
+    const key = JSON.stringify(routerRtpCapabilities);
+    if (this.loading && this.loadedWith === key) return this.loading;
+    this.loadedWith = key;
+    this.loading = (async () => {
       const device = await Device.factory();
       await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
       this.device = device;
     })();
-    return this.loaded;
+    this.loading.catch(() => {
+      if (this.loadedWith === key) this.loading = this.loadedWith = null;
+    });
+    return this.loading;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    if (!this.device) throw new Error('SfuClient.load() first');
+    return this.device.rtpCapabilities;
   }
 
   /**
-   * Starts creating a transport now. Its server half needs no device, so asking for it while
-   * load() is still probing the browser saves a round trip on the way to the first remote frame.
+   * Takes the transports the server created for this seat. Anything from an earlier pair (the
+   * server moved our media) is closed first: producers must be made again on the new one.
    */
-  prepareTransport(direction: 'send' | 'recv') {
-    this.transport(direction).catch(() => undefined); // a real use reports the error
+  async connect(params: PeerTransports): Promise<void> {
+    await this.loading;
+    this.dropMedia();
+    this.ice ??= fetchIceConfig();
+    const ice = await this.ice;
+    if (this.closed) return;
+    this.sendTransport = this.createTransport('send', params.send, ice);
+    this.recvTransport = this.createTransport('recv', params.recv, ice);
   }
 
-  get rtpCapabilities() {
-    return this.requireDevice().rtpCapabilities;
+  /** Whether these are the transports we hold (a resumed seat may have been given new ones). */
+  holds(params: PeerTransports): boolean {
+    return this.sendTransport?.id === params.send.id && this.recvTransport?.id === params.recv.id;
   }
 
   producer(source: ProducerSource): Producer | undefined {
     return this.producers.get(source);
   }
 
-  consumerFor(producerId: string): Consumer | undefined {
-    return this.consumers.get(producerId);
-  }
-
-  async produce(source: ProducerSource, track: MediaStreamTrack): Promise<Producer> {
-    const transport = await this.transport('send');
-    const device = this.requireDevice();
-    const vp8 = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+  /** Sends a track; `paused` creates the producer paused on the server too (no second request). */
+  async produce(source: ProducerSource, track: MediaStreamTrack, paused: boolean): Promise<Producer> {
+    const transport = this.requireTransport('send');
+    const vp8 = this.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
     const producer = await transport.produce({
       track,
-      appData: { source },
+      appData: { source, paused },
       stopTracks: false,
       // A paused microphone sends no RTP at all (not even silence), so muting is airtight.
       zeroRtpOnPause: source === 'mic',
@@ -96,6 +112,7 @@ export class SfuClient {
       ...(source === 'screen' ? { encodings: [{ maxBitrate: 2_500_000 }], codec: vp8 } : {}),
       ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true, opusFec: true } } : {}),
     });
+    if (paused) producer.pause();
     producer.on('trackended', () => {
       void this.stopProducing(source);
       this.events.onProducerEnded?.(source);
@@ -131,79 +148,96 @@ export class SfuClient {
   }
 
   /**
-   * Consume a remote producer. The server creates the consumer paused; we resume it only once our
-   * local consumer exists, so the first packets (and the key frame the resume requests) are not lost.
+   * Accepts a consumer the server created (paused) for us: creates it locally, so that the first
+   * packets after the server resumes it (and the key frame it asks for) have somewhere to go.
+   * Idempotent: a push repeated after a lost ack gets the consumer made the first time.
    */
-  async consume(producerId: string): Promise<Consumer> {
-    const existing = this.consumers.get(producerId);
+  async accept(info: RoomConsumer): Promise<Consumer> {
+    const existing = this.consumers.get(info.consumerId);
     if (existing && !existing.closed) return existing;
-    const transport = await this.transport('recv');
-    const params = await request('room:consume', { producerId, rtpCapabilities: this.rtpCapabilities });
+    const transport = this.requireTransport('recv');
     const consumer = await transport.consume({
-      id: params.consumerId,
-      producerId: params.producerId,
-      kind: params.kind,
-      rtpParameters: params.rtpParameters as types.RtpParameters,
+      id: info.consumerId,
+      producerId: info.producerId,
+      kind: info.kind,
+      rtpParameters: info.rtpParameters as types.RtpParameters,
+      // The same participant's camera and mic in one stream: the browser keeps them in lip-sync.
+      streamId: info.streamId,
       // Set once its first media has arrived: only then may its layer move up (setPreferredLayer).
       appData: { flowing: false },
     });
-    if (this.closed) {
+    if (this.closed || transport !== this.recvTransport) {
       consumer.close();
-      throw new Error('closed');
+      throw new Error('the media transport changed meanwhile');
     }
-    this.consumers.set(producerId, consumer);
-    await request('room:consumer-resume', { consumerId: consumer.id });
+    this.consumers.set(consumer.id, consumer);
     if (consumer.kind === 'video') {
       void firstMedia(consumer.track, FIRST_MEDIA_MAX_WAIT_MS).then(() => {
         consumer.appData.flowing = true;
-        const layer = this.wantedLayers.get(producerId);
-        if (layer !== undefined) void this.setPreferredLayer(producerId, layer);
+        const layer = this.wantedLayers.get(consumer.id);
+        if (layer !== undefined) void this.setPreferredLayer(consumer.id, layer);
       });
     }
     return consumer;
   }
 
-  /** The server closed the consumer (its producer went away). */
-  consumerClosed(consumerId: string): string | undefined {
-    for (const [producerId, consumer] of this.consumers) {
-      if (consumer.id !== consumerId) continue;
-      consumer.close();
-      this.consumers.delete(producerId);
-      return producerId;
-    }
-    return undefined;
+  consumerIds(): string[] {
+    return [...this.consumers.keys()];
   }
 
-  dropConsumer(producerId: string) {
-    this.consumers.get(producerId)?.close();
-    this.consumers.delete(producerId);
-    this.wantedLayers.delete(producerId);
+  /** Consumers we paused ourselves (off-screen tiles): re-applied after a resume. */
+  pausedConsumerIds(): string[] {
+    return [...this.consumers.values()].filter((c) => c.paused).map((c) => c.id);
+  }
+
+  /** The server closed the consumer (its producer went away), or no longer holds it. */
+  drop(consumerId: string) {
+    this.consumers.get(consumerId)?.close();
+    this.consumers.delete(consumerId);
+    this.wantedLayers.delete(consumerId);
   }
 
   /** Off-screen tiles need no media: pausing the consumer stops the SFU forwarding it. */
-  async setConsumerPaused(producerId: string, paused: boolean) {
-    const consumer = this.consumers.get(producerId);
-    if (!consumer || consumer.closed || consumer.paused === paused) return;
+  async setConsumerPaused(consumerId: string, paused: boolean, force = false) {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer || consumer.closed || (consumer.paused === paused && !force)) return;
     if (paused) consumer.pause();
     else consumer.resume();
-    await request(paused ? 'room:consumer-pause' : 'room:consumer-resume', { consumerId: consumer.id }).catch(() => undefined);
+    await request(paused ? 'room:consumer-pause' : 'room:consumer-resume', { consumerId }).catch(() => undefined);
   }
 
   /**
-   * 0 = lowest simulcast layer … 2 = full resolution. Remembered per producer: the SFU starts each
+   * 0 = lowest simulcast layer … 2 = full resolution. Remembered per consumer: the SFU starts each
    * consumer on the lowest layer, whose small key frame makes the first picture come sooner, and
-   * the layer the tile asked for (usually before its consumer existed) is applied once that first
-   * media has arrived.
+   * the layer the tile asked for is applied once that first media has arrived.
    */
-  async setPreferredLayer(producerId: string, spatialLayer: number) {
-    this.wantedLayers.set(producerId, spatialLayer);
-    const consumer = this.consumers.get(producerId);
+  async setPreferredLayer(consumerId: string, spatialLayer: number) {
+    this.wantedLayers.set(consumerId, spatialLayer);
+    const consumer = this.consumers.get(consumerId);
     if (!consumer || consumer.closed || consumer.kind !== 'video' || !consumer.appData.flowing) return;
-    await request('room:consumer-layers', { consumerId: consumer.id, spatialLayer }).catch(() => undefined);
+    await request('room:consumer-layers', { consumerId, spatialLayer }).catch(() => undefined);
+  }
+
+  /** After a resume: restart ICE on each transport the server does not see connected. */
+  restartIceWhereDown(connected: { send: boolean; recv: boolean }) {
+    if (!connected.send && this.sendTransport) void this.restartIce(this.sendTransport);
+    if (!connected.recv && this.recvTransport) void this.restartIce(this.recvTransport);
+  }
+
+  /** getStats() of every live consumer, for the quality indicators. */
+  async consumerStats(): Promise<Map<string, RTCStatsReport>> {
+    const entries = await Promise.all(
+      [...this.consumers.values()].map(async (c) => [c.id, await c.getStats().catch(() => null)] as const),
+    );
+    return new Map(entries.filter((e): e is [string, RTCStatsReport] => e[1] !== null));
   }
 
   close() {
     this.closed = true;
+    this.dropMedia();
+  }
+
+  private dropMedia() {
     for (const consumer of this.consumers.values()) consumer.close();
     for (const producer of this.producers.values()) producer.close();
     this.consumers.clear();
@@ -214,42 +248,25 @@ export class SfuClient {
     this.sendTransport = this.recvTransport = null;
   }
 
-  private requireDevice(): Device {
+  private requireTransport(direction: 'send' | 'recv'): Transport {
+    const transport = direction === 'send' ? this.sendTransport : this.recvTransport;
+    if (!transport) throw new Error(`No ${direction} transport`);
+    return transport;
+  }
+
+  private createTransport(direction: 'send' | 'recv', params: PeerTransports['send'], ice: IceConfig): Transport {
     if (!this.device) throw new Error('SfuClient.load() first');
-    return this.device;
-  }
-
-  private pending = new Map<'send' | 'recv', Promise<Transport>>();
-
-  /** Transports are created on first use, once. */
-  private transport(direction: 'send' | 'recv'): Promise<Transport> {
-    const ready = direction === 'send' ? this.sendTransport : this.recvTransport;
-    if (ready) return Promise.resolve(ready);
-    let pending = this.pending.get(direction);
-    if (!pending) {
-      pending = this.createTransport(direction).finally(() => this.pending.delete(direction));
-      this.pending.set(direction, pending);
-    }
-    return pending;
-  }
-
-  private async createTransport(direction: 'send' | 'recv'): Promise<Transport> {
-    if (!this.loaded) throw new Error('SfuClient.load() first');
-    const asked = request('room:transport-create', { direction });
-    // TURN servers matter here too: a browser that may only relay (ICE_TRANSPORT_POLICY, or a
-    // network that blocks UDP) reaches the SFU through TURN.
-    this.ice ??= fetchIceConfig();
-    const [params, , ice] = await Promise.all([asked, this.loaded, this.ice]);
-    const device = this.requireDevice();
     const options = {
       id: params.id,
       iceParameters: params.iceParameters as types.IceParameters,
       iceCandidates: params.iceCandidates as types.IceCandidate[],
       dtlsParameters: params.dtlsParameters as types.DtlsParameters,
+      // TURN servers matter here too: a browser that may only relay (ICE_TRANSPORT_POLICY, or a
+      // network that blocks UDP) reaches the SFU through TURN.
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
     };
-    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    const transport = direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       request('room:transport-connect', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(
         () => callback(),
@@ -258,17 +275,17 @@ export class SfuClient {
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        request('room:produce', {
-          transportId: transport.id,
-          kind,
-          rtpParameters: rtpParameters as never,
-          source: (appData as { source: ProducerSource }).source,
-        }).then(({ producerId }) => callback({ id: producerId }), errback);
+        const { source, paused } = appData as { source: ProducerSource; paused: boolean };
+        request('room:produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as never, source, paused }).then(
+          ({ producerId }) => callback({ id: producerId }),
+          errback,
+        );
       });
     }
     let disconnectTimer: ReturnType<typeof setTimeout> | undefined;
     let restartedAfterFailure = false;
     transport.on('connectionstatechange', (state) => {
+      if (transport.closed) return;
       this.events.onTransportState?.(direction, state);
       clearTimeout(disconnectTimer);
       if (state === 'connected') restartedAfterFailure = false;
@@ -280,12 +297,6 @@ export class SfuClient {
         void this.restartIce(transport);
       }
     });
-    if (this.closed) {
-      transport.close();
-      throw new Error('closed');
-    }
-    if (direction === 'send') this.sendTransport = transport;
-    else this.recvTransport = transport;
     return transport;
   }
 
@@ -296,6 +307,7 @@ export class SfuClient {
       const { iceParameters } = await request('room:transport-restart-ice', { transportId: transport.id }, 5_000);
       await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
     } catch (err) {
+      if (transport.closed) return;
       console.warn('[confab] ICE restart failed; trying again', err);
       setTimeout(() => void this.restartIce(transport), DISCONNECTED_RESTART_MS);
     }

@@ -1,33 +1,64 @@
 /**
- * The room page's state, as a pure reducer over what the server tells us (joined, participants,
- * producers, chat…) and what the media layer produced (remote tracks). No I/O here.
+ * The room page's state, as a pure reducer over what the server tells us (the room snapshot,
+ * participants, the consumers it pushed, chat…) and what the media layer did (tracks, transport
+ * state). No I/O here: RoomSession does the I/O and feeds this.
  */
 import type {
   ChatMessageView,
   RoomClosedReason,
-  RoomJoined,
+  RoomConsumer,
+  RoomConsumerState,
   RoomParticipant,
-  RoomProducer,
+  RoomSnapshot,
   RoomSummary,
+  SeatConnection,
 } from '../../protocol';
+import { qualityOf, type Quality } from './quality';
+import type { TransportState } from './SfuClient';
 
 export interface ChatEntry extends ChatMessageView {
   /** Sent by us and not acked yet (or failed and waiting for a retry). */
   status: 'sent' | 'pending' | 'failed';
 }
 
+/** A remote stream we receive: what the server pushed, its live track, and how it fares. */
+export interface RemoteMedia {
+  consumerId: string;
+  producerId: string;
+  userId: string;
+  source: RoomConsumer['source'];
+  kind: RoomConsumer['kind'];
+  /** The sender paused it (mic muted, camera off). */
+  paused: boolean;
+  track: MediaStreamTrack;
+  /** The node's scores, 0–10 (null until it first reported). */
+  score: number | null;
+  producerScore: number | null;
+  /** Our own measurements of it (QualityMonitor). */
+  lossPct?: number | null;
+  rttMs?: number | null;
+  quality: Quality | null;
+}
+
+/**
+ * `connection`: our seat's link to the server (reconnecting while the socket is down and the seat
+ * is being resumed). `media`: the server's side of our media (reconnecting while it moves it).
+ */
 export interface RoomState {
   phase: 'idle' | 'joining' | 'joined' | 'closed';
+  connection: 'connected' | 'reconnecting';
+  media: 'connected' | 'reconnecting';
+  /** The receiving transport's ICE/DTLS state. */
+  transport: TransportState;
   error: { code: string; message: string } | null;
   room: RoomSummary | null;
   selfId: string | null;
   participants: RoomParticipant[];
-  /** Remote producers only. */
-  producers: RoomProducer[];
-  /** Remote tracks we consume, by producer id. */
-  tracks: Record<string, MediaStreamTrack>;
+  /** By consumer id. */
+  remotes: Record<string, RemoteMedia>;
   activeSpeaker: string | null;
   chat: ChatEntry[];
+  local: { mic: boolean; camera: boolean; screen: boolean };
   closedReason: RoomClosedReason | null;
   notice: string | null;
 }
@@ -35,33 +66,44 @@ export interface RoomState {
 export type RoomEvent =
   | { type: 'join-start' }
   | { type: 'join-failed'; code: string; message: string }
-  | { type: 'joined'; joined: RoomJoined }
+  | { type: 'joined'; snapshot: RoomSnapshot }
+  /** A resumed seat: the snapshot again, and the consumers the server still holds. */
+  | { type: 'resumed'; snapshot: RoomSnapshot; consumerIds: string[] }
+  | { type: 'connection'; connection: RoomState['connection'] }
+  | { type: 'media'; media: RoomState['media'] }
+  | { type: 'transport'; state: TransportState }
   | { type: 'participant-joined'; participant: RoomParticipant }
   | { type: 'participant-left'; userId: string }
-  | { type: 'producer-added'; producer: RoomProducer }
-  | { type: 'producer-removed'; producerId: string }
-  | { type: 'producer-state'; producerId: string; paused: boolean }
-  | { type: 'track'; producerId: string; track: MediaStreamTrack }
-  | { type: 'track-removed'; producerId: string }
+  | { type: 'participant-state'; userId: string; connection: SeatConnection }
+  | { type: 'remote-added'; remote: RemoteMedia }
+  | { type: 'remote-removed'; consumerId: string }
+  | { type: 'remote-state'; state: RoomConsumerState }
+  | { type: 'remote-quality'; consumerId: string; lossPct: number | null; rttMs: number | null }
+  /** Our media was moved: every remote stream goes, new ones follow. */
+  | { type: 'media-reset' }
   | { type: 'active-speaker'; userId: string | null }
   | { type: 'chat'; message: ChatMessageView }
   | { type: 'chat-pending'; message: ChatMessageView }
   | { type: 'chat-failed'; clientId: string }
   | { type: 'locked'; locked: boolean }
+  | { type: 'local'; local: Partial<RoomState['local']> }
   | { type: 'notice'; text: string | null }
   | { type: 'closed'; reason: RoomClosedReason }
   | { type: 'left' };
 
 export const initialRoomState: RoomState = {
   phase: 'idle',
+  connection: 'connected',
+  media: 'connected',
+  transport: 'new',
   error: null,
   room: null,
   selfId: null,
   participants: [],
-  producers: [],
-  tracks: {},
+  remotes: {},
   activeSpeaker: null,
   chat: [],
+  local: { mic: false, camera: false, screen: false },
   closedReason: null,
   notice: null,
 };
@@ -72,6 +114,28 @@ const without = <T>(record: Record<string, T>, key: string) => {
   return rest;
 };
 
+const filterRecord = <T>(record: Record<string, T>, keep: (value: T) => boolean) =>
+  Object.fromEntries(Object.entries(record).filter(([, v]) => keep(v)));
+
+/** Our own unacked messages survive a rejoin or resume: they are re-sent with the same clientId. */
+function mergeChat(mine: ChatEntry[], history: ChatMessageView[]): ChatEntry[] {
+  const unsent = mine.filter((m) => m.status !== 'sent' && !history.some((h) => h.clientId === m.clientId));
+  const known = new Set(history.map((m) => m.id));
+  // Messages seen before the history's window are kept (a resume returns only the latest ones).
+  const older = mine.filter((m) => m.status === 'sent' && !known.has(m.id) && m.sentAt < (history[0]?.sentAt ?? 0));
+  return [...older, ...history.map((m) => ({ ...m, status: 'sent' as const })), ...unsent];
+}
+
+/** Stores a remote with its quality worked out again from its inputs. */
+function withRemote(state: RoomState, remote: RemoteMedia): RoomState {
+  const quality = qualityOf({ score: remote.score, producerScore: remote.producerScore, lossPct: remote.lossPct ?? null, rttMs: remote.rttMs ?? null });
+  const next = { ...remote, quality };
+  const prev = state.remotes[remote.consumerId];
+  if (prev && prev.paused === next.paused && prev.quality === next.quality && prev.score === next.score && prev.producerScore === next.producerScore)
+    return state; // nothing the UI shows changed: no re-render
+  return { ...state, remotes: { ...state.remotes, [remote.consumerId]: next } };
+}
+
 export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
   switch (event.type) {
     case 'join-start':
@@ -79,60 +143,72 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
     case 'join-failed':
       return { ...state, phase: 'idle', error: { code: event.code, message: event.message } };
     case 'joined': {
-      const { joined } = event;
-      // Our own unacked messages survive a rejoin: they are re-sent with the same clientId.
-      const unsent = state.chat.filter((m) => m.status !== 'sent' && !joined.chat.some((h) => h.clientId === m.clientId));
+      const { snapshot } = event;
       return {
         ...initialRoomState,
         phase: 'joined',
-        room: joined.room,
-        selfId: joined.self.userId,
-        participants: joined.participants,
-        producers: joined.producers,
-        chat: [...joined.chat.map((m) => ({ ...m, status: 'sent' as const })), ...unsent],
+        local: state.local,
+        room: snapshot.room,
+        selfId: snapshot.self.userId,
+        participants: snapshot.participants,
+        chat: mergeChat(state.chat, snapshot.chat),
       };
     }
+    case 'resumed': {
+      const { snapshot } = event;
+      const kept = new Set(event.consumerIds);
+      return {
+        ...state,
+        connection: 'connected',
+        room: snapshot.room,
+        participants: snapshot.participants,
+        remotes: filterRecord(state.remotes, (r) => kept.has(r.consumerId)),
+        chat: mergeChat(state.chat, snapshot.chat),
+      };
+    }
+    case 'connection':
+      return { ...state, connection: event.connection };
+    case 'media':
+      return { ...state, media: event.media };
+    case 'transport':
+      return { ...state, transport: event.state };
     case 'participant-joined':
       return {
         ...state,
         participants: [...state.participants.filter((p) => p.userId !== event.participant.userId), event.participant],
         room: state.room && { ...state.room, participants: state.room.participants + 1 },
       };
-    case 'participant-left': {
-      const gone = new Set(state.producers.filter((p) => p.userId === event.userId).map((p) => p.producerId));
-      let tracks = state.tracks;
-      for (const id of gone) tracks = without(tracks, id);
+    case 'participant-left':
       return {
         ...state,
         participants: state.participants.filter((p) => p.userId !== event.userId),
-        producers: state.producers.filter((p) => !gone.has(p.producerId)),
-        tracks,
+        remotes: filterRecord(state.remotes, (r) => r.userId !== event.userId),
         activeSpeaker: state.activeSpeaker === event.userId ? null : state.activeSpeaker,
         room: state.room && { ...state.room, participants: Math.max(0, state.room.participants - 1) },
       };
+    case 'participant-state':
+      return {
+        ...state,
+        participants: state.participants.map((p) => (p.userId === event.userId ? { ...p, connection: event.connection } : p)),
+      };
+    case 'remote-added':
+      if (event.remote.userId === state.selfId) return state;
+      return { ...state, remotes: { ...state.remotes, [event.remote.consumerId]: event.remote } };
+    case 'remote-removed':
+      return { ...state, remotes: without(state.remotes, event.consumerId) };
+    case 'remote-state': {
+      const remote = state.remotes[event.state.consumerId];
+      if (!remote) return state;
+      const { producerPaused, score, producerScore } = event.state;
+      return withRemote(state, { ...remote, paused: producerPaused, score, producerScore });
     }
-    case 'producer-added':
-      if (event.producer.userId === state.selfId) return state;
-      return {
-        ...state,
-        producers: [...state.producers.filter((p) => p.producerId !== event.producer.producerId), event.producer],
-      };
-    case 'producer-removed':
-      return {
-        ...state,
-        producers: state.producers.filter((p) => p.producerId !== event.producerId),
-        tracks: without(state.tracks, event.producerId),
-      };
-    case 'producer-state':
-      return {
-        ...state,
-        producers: state.producers.map((p) => (p.producerId === event.producerId ? { ...p, paused: event.paused } : p)),
-      };
-    case 'track':
-      if (!state.producers.some((p) => p.producerId === event.producerId)) return state;
-      return { ...state, tracks: { ...state.tracks, [event.producerId]: event.track } };
-    case 'track-removed':
-      return { ...state, tracks: without(state.tracks, event.producerId) };
+    case 'remote-quality': {
+      const remote = state.remotes[event.consumerId];
+      if (!remote) return state;
+      return withRemote(state, { ...remote, lossPct: event.lossPct, rttMs: event.rttMs });
+    }
+    case 'media-reset':
+      return { ...state, remotes: {} };
     case 'active-speaker':
       return { ...state, activeSpeaker: event.userId };
     case 'chat': {
@@ -154,10 +230,12 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, chat: state.chat.map((m) => (m.clientId === event.clientId ? { ...m, status: 'failed' } : m)) };
     case 'locked':
       return { ...state, room: state.room && { ...state.room, locked: event.locked } };
+    case 'local':
+      return { ...state, local: { ...state.local, ...event.local } };
     case 'notice':
       return { ...state, notice: event.text };
     case 'closed':
-      return { ...state, phase: 'closed', closedReason: event.reason, tracks: {}, producers: [] };
+      return { ...state, phase: 'closed', closedReason: event.reason, remotes: {}, local: initialRoomState.local };
     case 'left':
       return { ...initialRoomState };
   }

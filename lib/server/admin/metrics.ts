@@ -78,12 +78,6 @@ export class Metrics {
     gauge('confab_users_online', 'Users with at least one connected tab', () => src.presence.onlineCount);
     gauge('confab_rooms_active', 'Rooms with a meeting in progress', () => live().length);
     gauge('confab_room_peers', 'Participants in live rooms', () => participants().length);
-    gauge('confab_sfu_producers', 'Producers (sent streams) in live rooms', () =>
-      participants().reduce((n, p) => n + p.producers.size, 0),
-    );
-    gauge('confab_sfu_consumers', 'Consumers (forwarded streams) in live rooms', () =>
-      participants().reduce((n, p) => n + p.consumers.size, 0),
-    );
     gauge(
       'confab_sfu_nodes_connected',
       'SFU nodes this web process is connected to',
@@ -126,6 +120,18 @@ export class Metrics {
           }
         },
       });
+    // The node is the authority on media: these are summed over its workers' counts.
+    const nodeTotal = (name: string, help: string, read: (w: Awaited<ReturnType<typeof workerRows>>[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          this.set((await latestWorkers()).reduce((n, w) => n + read(w), 0));
+        },
+      });
+    nodeTotal('confab_sfu_producers', 'Producers (sent streams) on the SFU nodes', (w) => w.producers);
+    nodeTotal('confab_sfu_consumers', 'Consumers (forwarded streams) on the SFU nodes', (w) => w.consumers);
     workerGauge(
       'confab_sfu_worker_cpu_percent',
       'mediasoup worker CPU use since the previous sample, % of one core',

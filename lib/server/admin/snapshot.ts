@@ -18,7 +18,7 @@ import type {
 } from '../../protocol';
 import type { CallRegistry } from '../calls/CallRegistry';
 import type { Presence } from '../realtime/presence';
-import type { LiveParticipant, LiveRoom } from '../rooms/LiveRoom';
+import type { LiveRoom } from '../rooms/LiveRoom';
 import type { RoomRegistry } from '../rooms/RoomRegistry';
 import type { SfuNodeClient } from '../sfu/SfuNodeClient';
 import { participantMedia } from './mediaStats';
@@ -97,6 +97,8 @@ export async function workerRows(nodes: SfuNodeClient[], cpu: WorkerCpu): Promis
             cpuPercent: cpu.sample(node.url, w.pid, w.cpuMs),
             routers: w.routers,
             transports: w.transports,
+            producers: w.producers,
+            consumers: w.consumers,
           }));
         } catch {
           return [];
@@ -106,8 +108,9 @@ export async function workerRows(nodes: SfuNodeClient[], cpu: WorkerCpu): Promis
   return perNode.flat();
 }
 
-function flag(p: LiveParticipant, source: ProducerSource): MediaFlag {
-  const producer = [...p.producers.values()].find((x) => x.source === source);
+/** From the node's stats (the authority on media); unknown while the node does not answer. */
+function flag(peer: PeerStats | undefined, source: ProducerSource): MediaFlag {
+  const producer = peer?.producers.find((x) => x.source === source);
   if (!producer) return 'none';
   return producer.paused ? 'off' : 'on';
 }
@@ -121,13 +124,12 @@ function roomView(room: LiveRoom, stats: PeerStats[] | null): AdminRoom {
       name: p.user.name,
       isHost: p.isHost,
       joinedAt: p.joinedAt,
-      audio: flag(p, 'mic'),
-      video: flag(p, 'camera'),
-      screen: flag(p, 'screen') === 'on',
+      audio: flag(peer, 'mic'),
+      video: flag(peer, 'camera'),
+      screen: flag(peer, 'screen') === 'on',
       media: peer ? participantMedia(peer) : null,
     };
   });
-  const all = [...room.participants.values()];
   return {
     id: room.id,
     slug: room.stored.slug,
@@ -136,8 +138,8 @@ function roomView(room: LiveRoom, stats: PeerStats[] | null): AdminRoom {
     locked: room.stored.locked,
     node: room.node.url,
     participants,
-    producers: all.reduce((n, p) => n + p.producers.size, 0),
-    consumers: all.reduce((n, p) => n + p.consumers.size, 0),
+    producers: stats?.reduce((n, p) => n + p.producers.length, 0) ?? 0,
+    consumers: stats?.reduce((n, p) => n + p.consumers.length, 0) ?? 0,
     bitrate: stats
       ? participants.reduce((sum, p) => sum + (p.media ? p.media.inBitrate + p.media.outBitrate : 0), 0)
       : null,

@@ -1,34 +1,33 @@
 /**
- * A room while a meeting is on: who is in it, on which socket, and which media ids (transports,
- * producers, consumers) each participant owns on the SFU node. Every media request from a browser is
- * checked against this ownership before it is forwarded.
+ * A room while a meeting is on: its seats, where its media lives (which SFU node, and which run of
+ * it), and what the host decided (removed users, the stored room with its lock). Media ownership is
+ * checked by the node, not here.
  */
-import { ErrorCode, ProtocolError, type RoomParticipant, type RoomProducer, type RoomSummary } from '../../protocol';
-import type { SocketUser } from '../realtime/types';
+import type { RoomClosedReason, RoomSummary } from '../../protocol';
+import type { Seat } from './Seat';
 import type { StoredRoom } from './roomStore';
 import type { SfuNode } from './sfuNodes';
 
-export interface LiveParticipant {
-  user: SocketUser;
-  socketId: string;
-  joinedAt: number;
-  isHost: boolean;
-  transports: Set<string>;
-  producers: Map<string, RoomProducer>;
-  consumers: Set<string>;
-}
+/** Resume tokens of seats that were replaced or removed are remembered this many per room. */
+const RETIRED_MAX = 256;
 
 export class LiveRoom {
-  readonly participants = new Map<string, LiveParticipant>();
+  readonly participants = new Map<string, Seat>();
   /** Removed by the host during this meeting: may not rejoin it. */
   readonly removed = new Set<string>();
+  /** Seats taken from a browser (another tab joined, or the host removed them), by token digest. */
+  private readonly retired = new Map<string, RoomClosedReason>();
+  /** `reconnecting` while the room's media is being re-created on another node (or a restarted one). */
+  media: 'connected' | 'reconnecting' = 'connected';
   closed = false;
 
   constructor(
     public stored: StoredRoom,
-    readonly node: SfuNode,
+    public node: SfuNode,
+    /** The node's run when the room was opened there: another one after a reconnect means a restart. */
+    public nodeId: string,
     readonly sessionId: string,
-    readonly rtpCapabilities: unknown,
+    public rtpCapabilities: unknown,
   ) {}
 
   get id() {
@@ -40,38 +39,22 @@ export class LiveRoom {
     return `room:${this.stored.id}`;
   }
 
-  participantView(p: LiveParticipant): RoomParticipant {
-    return { userId: p.user.id, name: p.user.name, isHost: p.isHost, joinedAt: p.joinedAt };
-  }
-
-  producers(exceptUserId?: string): RoomProducer[] {
-    const all: RoomProducer[] = [];
-    for (const p of this.participants.values()) if (p.user.id !== exceptUserId) all.push(...p.producers.values());
-    return all;
-  }
-
-  /** The participant that owns a producer, if any. */
-  producerOwner(producerId: string): LiveParticipant | undefined {
-    for (const p of this.participants.values()) if (p.producers.has(producerId)) return p;
-    return undefined;
+  /** The seats others can see (a seat still joining may yet fail). */
+  listed(): Seat[] {
+    return [...this.participants.values()].filter((s) => s.listed);
   }
 
   summary(): RoomSummary {
-    return summaryOf(this.stored, this.participants.size);
+    return summaryOf(this.stored, this.listed().length);
   }
 
-  mustOwnTransport(p: LiveParticipant, transportId: string) {
-    if (!p.transports.has(transportId)) throw new ProtocolError(ErrorCode.Forbidden, 'Not your transport');
+  retire(seat: Seat, reason: RoomClosedReason) {
+    if (this.retired.size >= RETIRED_MAX) this.retired.delete(this.retired.keys().next().value!);
+    this.retired.set(seat.tokenId, reason);
   }
 
-  mustOwnProducer(p: LiveParticipant, producerId: string): RoomProducer {
-    const producer = p.producers.get(producerId);
-    if (!producer) throw new ProtocolError(ErrorCode.Forbidden, 'Not your producer');
-    return producer;
-  }
-
-  mustOwnConsumer(p: LiveParticipant, consumerId: string) {
-    if (!p.consumers.has(consumerId)) throw new ProtocolError(ErrorCode.Forbidden, 'Not your consumer');
+  retiredReason(tokenId: string): RoomClosedReason | undefined {
+    return this.retired.get(tokenId);
   }
 }
 

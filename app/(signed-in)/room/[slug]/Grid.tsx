@@ -1,7 +1,8 @@
 'use client';
 import { useEffect, useRef } from 'react';
-import type { RoomProducer } from '@/lib/protocol';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
+import type { Quality } from '@/lib/client/sfu/quality';
+import type { RemoteMedia } from '@/lib/client/sfu/roomReducer';
 
 type Room = ReturnType<typeof useRoom>;
 
@@ -10,27 +11,39 @@ interface TileSpec {
   name: string;
   userId: string;
   source: 'camera' | 'screen';
-  video?: RoomProducer;
-  audio?: RoomProducer;
+  video?: RemoteMedia;
+  audio?: RemoteMedia;
+  reconnecting: boolean;
+}
+
+const qualityText: Record<Quality, string> = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection' };
+
+/** The worse of a tile's streams decides its indicator. */
+function tileQuality(...streams: (RemoteMedia | undefined)[]): Quality | null {
+  const qs = streams.map((s) => s?.quality).filter((q): q is Quality => !!q);
+  return qs.includes('poor') ? 'poor' : qs.includes('fair') ? 'fair' : qs.length ? 'good' : null;
 }
 
 /** One tile per participant (camera + mic), plus one per screen share; screens get the big slots. */
 export function Grid({ room, me }: { room: Room; me: { id: string; name: string } }) {
   const { state } = room;
   const tiles: TileSpec[] = [];
+  const remotes = Object.values(state.remotes);
   for (const p of state.participants) {
     if (p.userId === me.id) continue;
-    const mine = state.producers.filter((x) => x.userId === p.userId);
+    const theirs = remotes.filter((x) => x.userId === p.userId);
+    const reconnecting = p.connection === 'reconnecting';
     tiles.push({
       key: `${p.userId}:camera`,
       name: p.name,
       userId: p.userId,
       source: 'camera',
-      video: mine.find((x) => x.source === 'camera'),
-      audio: mine.find((x) => x.source === 'mic'),
+      video: theirs.find((x) => x.source === 'camera'),
+      audio: theirs.find((x) => x.source === 'mic'),
+      reconnecting,
     });
-    const screen = mine.find((x) => x.source === 'screen');
-    if (screen) tiles.unshift({ key: `${p.userId}:screen`, name: `${p.name} (screen)`, userId: p.userId, source: 'screen', video: screen });
+    const screen = theirs.find((x) => x.source === 'screen');
+    if (screen) tiles.unshift({ key: `${p.userId}:screen`, name: `${p.name} (screen)`, userId: p.userId, source: 'screen', video: screen, reconnecting });
   }
   const sharing = tiles.some((t) => t.source === 'screen');
 
@@ -41,8 +54,8 @@ export function Grid({ room, me }: { room: Room; me: { id: string; name: string 
         <RemoteTile
           key={t.key}
           spec={t}
-          videoTrack={t.video && !t.video.paused ? state.tracks[t.video.producerId] : undefined}
-          audioTrack={t.audio ? state.tracks[t.audio.producerId] : undefined}
+          videoTrack={t.video && !t.video.paused ? t.video.track : undefined}
+          audioTrack={t.audio?.track}
           speaking={t.source === 'camera' && state.activeSpeaker === t.userId}
           onChanged={room.tileChanged}
         />
@@ -73,14 +86,14 @@ interface RemoteProps {
   videoTrack?: MediaStreamTrack;
   audioTrack?: MediaStreamTrack;
   speaking: boolean;
-  onChanged: (producerId: string, width: number, visible: boolean) => void;
+  onChanged: (consumerId: string, width: number, visible: boolean) => void;
 }
 
 function RemoteTile({ spec, videoTrack, audioTrack, speaking, onChanged }: RemoteProps) {
   const box = useRef<HTMLElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
-  const producerId = spec.video?.producerId;
+  const consumerId = spec.video?.consumerId;
 
   useEffect(() => {
     if (video.current) video.current.srcObject = videoTrack ? new MediaStream([videoTrack]) : null;
@@ -94,10 +107,10 @@ function RemoteTile({ spec, videoTrack, audioTrack, speaking, onChanged }: Remot
   // Report size and visibility so the SFU sends the right simulcast layer, or nothing.
   useEffect(() => {
     const el = box.current;
-    if (!el || !producerId) return;
+    if (!el || !consumerId) return;
     let width = el.clientWidth;
     let visible = true;
-    const report = () => onChanged(producerId, width, visible && document.visibilityState === 'visible');
+    const report = () => onChanged(consumerId, width, visible && document.visibilityState === 'visible');
     const resize = new ResizeObserver(([entry]) => {
       width = entry?.contentRect.width ?? width;
       report();
@@ -114,22 +127,33 @@ function RemoteTile({ spec, videoTrack, audioTrack, speaking, onChanged }: Remot
       intersect.disconnect();
       document.removeEventListener('visibilitychange', report);
     };
-  }, [producerId, onChanged]);
+  }, [consumerId, onChanged]);
 
   const micOff = spec.source === 'camera' && (!spec.audio || spec.audio.paused);
+  const quality = tileQuality(spec.video, spec.audio);
   return (
     <figure
       ref={box}
-      className={`tile ${speaking ? 'speaking' : ''} ${spec.source === 'screen' ? 'screen' : ''}`}
+      className={`tile ${speaking ? 'speaking' : ''} ${spec.source === 'screen' ? 'screen' : ''} ${spec.reconnecting ? 'reconnecting' : ''}`}
       data-testid="room-tile"
       data-user-name={spec.name}
       data-source={spec.source}
       data-speaking={speaking}
+      data-connection={spec.reconnecting ? 'reconnecting' : 'connected'}
+      data-quality={quality ?? 'unknown'}
     >
+      {spec.reconnecting && (
+        <div className="tile-status" role="status" data-testid="tile-reconnecting">
+          Reconnecting…
+        </div>
+      )}
       <video ref={video} autoPlay playsInline muted hidden={!videoTrack} />
       {!videoTrack && <div className="tile-placeholder">{spec.name.slice(0, 1).toUpperCase()}</div>}
       {spec.source === 'camera' && <audio ref={audio} autoPlay />}
       <figcaption>
+        {quality && (
+          <span className={`quality quality-${quality}`} title={qualityText[quality]} aria-label={qualityText[quality]} data-testid="tile-quality" />
+        )}
         {spec.name}
         {micOff && <span className="badge muted-badge">muted</span>}
         {spec.source === 'camera' && spec.video?.paused && <span className="badge">camera off</span>}

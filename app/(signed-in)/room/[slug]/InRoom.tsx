@@ -20,13 +20,23 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
   }
 
   return (
-    <main className="room" data-testid="room" data-media-state={room.media}>
+    <main className="room" data-testid="room" data-media-state={room.media} data-connection={state.connection}>
       <div className="room-head">
         <strong>{state.room?.name}</strong>
         <span className="muted">{state.participants.length} in the room</span>
         {state.room?.locked && <span className="badge">locked</span>}
         {room.media !== 'connected' && room.media !== 'new' && <span className="link link-disconnected">Media: {room.media}</span>}
       </div>
+      {state.connection === 'reconnecting' && (
+        <p className="notice" role="status" data-testid="room-reconnecting">
+          Connection lost. Reconnecting… your seat is kept.
+        </p>
+      )}
+      {state.connection === 'connected' && state.media === 'reconnecting' && (
+        <p className="notice" role="status" data-testid="media-reconnecting">
+          Reconnecting media…
+        </p>
+      )}
       {state.notice && (
         <p className="notice" role="status" data-testid="room-notice">
           {state.notice}{' '}

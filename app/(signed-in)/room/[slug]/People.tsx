@@ -8,7 +8,7 @@ export function People({ room, me, isHost }: { room: Room; me: { id: string }; i
   return (
     <ul className="people compact" data-testid="participants">
       {state.participants.map((p) => {
-        const mic = state.producers.find((x) => x.userId === p.userId && x.source === 'mic');
+        const mic = Object.values(state.remotes).find((x) => x.userId === p.userId && x.source === 'mic');
         const muted = p.userId === me.id ? !room.mic : !mic || mic.paused;
         return (
           <li key={p.userId} className="person" data-testid="participant" data-user-name={p.name}>
@@ -20,6 +20,7 @@ export function People({ room, me, isHost }: { room: Room; me: { id: string }; i
               {p.userId === me.id && ' (you)'}
               {p.isHost && <span className="badge">host</span>}
             </span>
+            {p.connection === 'reconnecting' && <span className="status">reconnecting…</span>}
             {muted && <span className="status">muted</span>}
             {isHost && p.userId !== me.id && (
               <span className="row">

@@ -9,10 +9,12 @@ interface Props {
   joining: boolean;
   error: { code: string; message: string } | null;
   onJoin: (options: JoinOptions) => void;
+  /** Gets the media device ready while the user looks at the preview (saves a round trip on Join). */
+  onPrepare: () => Promise<void>;
 }
 
 /** Camera/mic preview with device choice, then "Join". The previewed stream is what gets sent. */
-export function PreJoin({ meta, joining, error, onJoin }: Props) {
+export function PreJoin({ meta, joining, error, onJoin, onPrepare }: Props) {
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [loading, setLoading] = useState(true);
@@ -42,6 +44,9 @@ export function PreJoin({ meta, joining, error, onJoin }: Props) {
       cancelled = true;
     };
   }, [camId, micId]);
+
+  // A failure here is not shown: Join prepares again and reports what goes wrong.
+  useEffect(() => void onPrepare().catch(() => undefined), [onPrepare]);
 
   // The stream goes to the room on join; otherwise it is ours to stop.
   useEffect(() => () => void (!handedOver.current && stopStream(current.current)), []);

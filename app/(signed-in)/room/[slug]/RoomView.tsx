@@ -33,7 +33,7 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
   if (closedReason) {
     return (
       <Notice title={roomClosedText[closedReason]} text={room.name} testId="room-closed">
-        {closedReason === 'media-server-restarted' && (
+        {(closedReason === 'media-server-restarted' || closedReason === 'seat-expired') && (
           <button type="button" className="button primary" onClick={() => window.location.reload()}>
             Rejoin
           </button>
@@ -43,7 +43,7 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
   }
   if (r.state.phase === 'joined') return <InRoom room={r} me={me} />;
   return (
-    <PreJoin meta={room} joining={r.state.phase === 'joining'} error={r.state.error} onJoin={(o) => void r.join(o)} />
+    <PreJoin meta={room} joining={r.state.phase === 'joining'} error={r.state.error} onJoin={(o) => void r.join(o)} onPrepare={r.prepare} />
   );
 }
 
