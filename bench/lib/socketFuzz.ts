@@ -71,7 +71,8 @@ function template(event: string): Record<string, unknown> {
   if (area === 'call') return { callId: uuid(), calleeId: uuid(), signal: { candidate: null }, audio: true, video: true };
   if (event === 'chat:send') return { clientId: uuid(), text: 'hello' };
   if (event === 'room:create') return { name: 'Fuzz room' };
-  if (event === 'room:join') return { slug: 'no-such-room-abcd' };
+  if (event === 'room:join') return { slug: 'no-such-room-abcd', rtpCapabilities: {} };
+  if (event === 'room:resume') return { slug: 'no-such-room-abcd', token: 'not-a-seat-token-0123', consumerIds: [uuid()] };
   if (area === 'room' && action?.startsWith('transport')) return { transportId: uuid(), direction: 'recv' };
   if (area === 'room' && action?.startsWith('producer')) return { producerId: uuid() };
   if (area === 'room' && action?.startsWith('consum')) return { consumerId: uuid(), producerId: uuid(), spatialLayer: 1, rtpCapabilities: {} };

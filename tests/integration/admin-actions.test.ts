@@ -34,7 +34,7 @@ describe('admin: actions', () => {
     expect(await ask(admin, 'admin:end-room', { roomId })).toEqual({ ok: true, data: {} });
     expect(await Promise.all(closed)).toEqual([{ reason: 'ended-by-admin' }, { reason: 'ended-by-admin' }]);
     expect(server.rooms.liveRooms().some((r) => r.id === roomId)).toBe(false);
-    expect(await ask(guestSocket, 'room:join', { slug: room.slug })).toMatchObject({
+    expect(await ask(guestSocket, 'room:join', { slug: room.slug, rtpCapabilities: {} })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_STATE' },
     });
@@ -55,7 +55,7 @@ describe('admin: actions', () => {
     expect(await ask(admin, 'admin:remove-participant', { roomId, userId: guest.id })).toEqual({ ok: true, data: {} });
     expect(await closed).toEqual({ reason: 'removed-by-admin' });
     expect(await left).toEqual({ userId: guest.id, reason: 'removed' });
-    expect(await ask(guestSocket, 'room:join', { slug: room.slug })).toMatchObject({
+    expect(await ask(guestSocket, 'room:join', { slug: room.slug, rtpCapabilities: {} })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });

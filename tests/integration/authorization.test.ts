@@ -57,19 +57,18 @@ const table: Record<InboundEvent, Row> = {
   'room:list': { payload: () => ({}) },
   'room:create': { payload: () => ({ name: `Another ${uuid().slice(0, 4)}` }) },
   // Open to anyone who knows the link (password and lock are checked in rooms.test.ts).
-  'room:join': { payload: () => ({ slug: room.slug }) },
+  'room:join': { payload: () => ({ slug: room.slug, rtpCapabilities }) },
   'room:leave': { payload: () => ({}) },
-  'room:transport-create': { payload: () => ({ direction: 'recv' }), ...ROOM_MEMBERS_ONLY },
+  'room:capabilities': { payload: () => ({}) },
+  'room:resume': { payload: () => ({ slug: room.slug, token: 'not-the-token-of-any-seat', consumerIds: [] }), nonMember: 'SEAT_EXPIRED' },
   'room:transport-connect': { payload: () => ({ transportId: uuid(), dtlsParameters }), ...ROOM_MEMBERS_ONLY },
   'room:transport-restart-ice': { payload: () => ({ transportId: uuid() }), ...ROOM_MEMBERS_ONLY },
   'room:produce': { payload: () => ({ transportId: uuid(), kind: 'audio', rtpParameters, source: 'mic' }), ...ROOM_MEMBERS_ONLY },
   'room:producer-close': { payload: () => ({ producerId: uuid() }), ...ROOM_MEMBERS_ONLY },
   'room:producer-pause': { payload: () => ({ producerId: uuid() }), ...ROOM_MEMBERS_ONLY },
   'room:producer-resume': { payload: () => ({ producerId: uuid() }), ...ROOM_MEMBERS_ONLY },
-  'room:consume': { payload: () => ({ producerId: uuid(), rtpCapabilities }), ...ROOM_MEMBERS_ONLY },
   'room:consumer-resume': { payload: () => ({ consumerId: uuid() }), ...ROOM_MEMBERS_ONLY },
   'room:consumer-pause': { payload: () => ({ consumerId: uuid() }), ...ROOM_MEMBERS_ONLY },
-  'room:consumer-close': { payload: () => ({ consumerId: uuid() }), ...ROOM_MEMBERS_ONLY },
   'room:consumer-layers': { payload: () => ({ consumerId: uuid(), spatialLayer: 1 }), ...ROOM_MEMBERS_ONLY },
   'chat:send': { payload: () => ({ clientId: uuid(), text: 'hello' }), ...ROOM_MEMBERS_ONLY },
   'room:host-mute': { payload: () => ({ userId: member.id }), ...HOSTS_ONLY },
@@ -106,7 +105,7 @@ beforeAll(async () => {
   const created = await ask<{ room: RoomSummary }>(sockets.host, 'room:create', { name: 'Guarded' });
   if (!created.ok) throw new Error(created.error.message);
   for (const s of [sockets.host, sockets.member]) {
-    expect(await ask(s, 'room:join', { slug: created.data.room.slug })).toMatchObject({ ok: true });
+    expect(await ask(s, 'room:join', { slug: created.data.room.slug, rtpCapabilities: {} })).toMatchObject({ ok: true });
   }
   const live = server.rooms.liveRooms().find((r) => r.stored.slug === created.data.room.slug)!;
   room = { ...created.data.room, id: live.id };

@@ -53,9 +53,9 @@ describe('/metrics content', () => {
     const guest = await open.connect(await open.signUp('MetricGuest'));
     const created = await ask<{ room: RoomSummary }>(host, 'room:create', { name: 'Measured' });
     if (!created.ok) throw new Error(created.error.message);
-    await ask(host, 'room:join', { slug: created.data.room.slug });
-    await ask(guest, 'room:join', { slug: created.data.room.slug });
-    expect(await ask(host, 'room:transport-create', { direction: 'send' })).toMatchObject({ ok: true });
+    await ask(host, 'room:join', { slug: created.data.room.slug, rtpCapabilities: {} });
+    await ask(guest, 'room:join', { slug: created.data.room.slug, rtpCapabilities: {} });
+    expect(await ask(host, 'room:capabilities', {})).toMatchObject({ ok: true });
     // Refusals are counted by code; invented event names all land under one label.
     await ask(guest, 'chat:send', { clientId: 'not-a-uuid', text: 'x' });
     await ask(guest, 'no:such-event', {});
@@ -83,7 +83,7 @@ describe('/metrics content', () => {
       expect(value(after, `confab_sfu_worker_routers${labels}`)).toBe(w.routers);
       expect(value(after, `confab_sfu_worker_transports${labels}`)).toBe(w.transports);
     }
-    expect(sfu.pool.workers.reduce((n, w) => n + w.transports, 0)).toBe(1);
+    expect(sfu.pool.workers.reduce((n, w) => n + w.transports, 0)).toBe(4); // two peers, each joined with both transports
   });
 });
 

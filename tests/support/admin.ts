@@ -37,7 +37,7 @@ export async function liveRoom(host: TestSocket, guests: TestSocket[], name: str
   const created = await ask<{ room: RoomSummary }>(host, 'room:create', { name });
   if (!created.ok) throw new Error(created.error.message);
   for (const s of [host, ...guests]) {
-    expect(await ask(s, 'room:join', { slug: created.data.room.slug })).toMatchObject({ ok: true });
+    expect(await ask(s, 'room:join', { slug: created.data.room.slug, rtpCapabilities: {} })).toMatchObject({ ok: true });
   }
   return created.data.room;
 }

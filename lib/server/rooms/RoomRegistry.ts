@@ -14,6 +14,7 @@ import {
   type RoomResumed,
   type RoomSnapshot,
   type RoomSummary,
+  roomClosedText,
 } from '../../protocol';
 import { GuessLimiter } from '../guessLimiter';
 import type { Logger } from '../logger';
@@ -160,7 +161,8 @@ export class RoomRegistry {
     if (previous) {
       room.retire(previous, 'joined-elsewhere');
       if (previous.socketId) this.io.to(previous.socketId).emit('room:closed', { reason: 'joined-elsewhere' });
-      await this.remove(room, previous, 'left');
+      // The meeting goes on even if that seat was the only one: this join takes its place.
+      await this.remove(room, previous, 'left', true);
     }
 
     const { seat, token } = Seat.create(user, isHost, socket.id, { rtpCapabilities: req.rtpCapabilities, forceTcp: req.forceTcp });
@@ -221,7 +223,7 @@ export class RoomRegistry {
     const seat = room?.participants.get(user.id);
     if (!room || !seat || !seat.listed || !seat.matches(req.token)) {
       const taken = room?.retiredReason(Seat.tokenIdOf(req.token));
-      if (taken) throw new ProtocolError(ErrorCode.Forbidden, taken);
+      if (taken) throw new ProtocolError(ErrorCode.Forbidden, roomClosedText[taken]);
       throw new ProtocolError(ErrorCode.SeatExpired, 'Your seat in this meeting is no longer held; join again');
     }
     if (this.bySocket.get(socket.id) && this.bySocket.get(socket.id) !== room) await this.leaveNow(socket, 'left');
@@ -319,7 +321,7 @@ export class RoomRegistry {
   }
 
   /** The seat is gone: the node drops the peer's media, the others are told, an empty meeting ends. */
-  private async remove(room: LiveRoom, seat: Seat, reason: RoomLeaveReason) {
+  private async remove(room: LiveRoom, seat: Seat, reason: RoomLeaveReason, keepOpen = false) {
     if (room.participants.get(seat.user.id) !== seat) return;
     const wasListed = seat.listed;
     seat.stopGrace();
@@ -332,7 +334,7 @@ export class RoomRegistry {
       void this.store.left(room.sessionId, seat.user.id, reason).catch((err: unknown) => this.log.error({ err }, 'participation write failed'));
     }
     this.presence.refresh(seat.user.id);
-    if (room.participants.size === 0) await this.closeFor(room, null);
+    if (room.participants.size === 0 && !keepOpen) await this.closeFor(room, null);
     else this.roomChanged(room);
   }
 
