@@ -2,6 +2,7 @@
  * Helpers for end-to-end tests: one browser context per user, registration through the real UI,
  * and WebRTC statistics read from the page's real RTCPeerConnections.
  */
+import { execSync } from 'node:child_process';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { trackPeerConnections } from '../../bench/lib/peerConnections';
 
@@ -183,4 +184,81 @@ export async function signInAdmin(browser: Browser): Promise<{ page: Page; close
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/admin$/);
   return { page, close: () => context.close() };
+}
+
+/**
+ * A switch on the page's connection to the server (socket.io over WebSocket, and its HTTP
+ * long-polling fallback). `cut()` closes the WebSocket at both ends, as a dropped Wi-Fi link would,
+ * and refuses reconnects until `restore()`. Install it before the page opens its socket.
+ */
+export async function serverLink(page: Page) {
+  let down = false;
+  const open = new Set<{ close: () => Promise<void> }>();
+  await page.route('**/socket.io/**', (route) => (down ? route.abort('internetdisconnected') : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return void ws.close({ code: 4000, reason: 'link down' });
+    const server = ws.connectToServer();
+    const entry = {
+      close: async () => {
+        await ws.close({ code: 4000, reason: 'link down' }).catch(() => undefined);
+        await server.close().catch(() => undefined);
+      },
+    };
+    open.add(entry);
+    ws.onClose(() => open.delete(entry));
+  });
+  return {
+    async cut() {
+      down = true;
+      await Promise.all([...open].map((c) => c.close()));
+      open.clear();
+    },
+    restore() {
+      down = false;
+    },
+  };
+}
+
+/** Records whether an element matching `selector` ever appears from now on (a flash included). */
+export async function watchForElement(page: Page, selector: string): Promise<() => Promise<boolean>> {
+  const key = `__seen_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ selector, key }) => {
+      const w = window as unknown as Record<string, boolean>;
+      w[key] = !!document.querySelector(selector);
+      new MutationObserver(() => {
+        if (document.querySelector(selector)) w[key] = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    },
+    { selector, key },
+  );
+  return () => page.evaluate((key) => !!(window as unknown as Record<string, boolean>)[key], key);
+}
+
+/** The suite server's SFU node process and its mediasoup workers (found from the port it serves). */
+export function sfuProcesses(port = Number(process.env.E2E_PORT ?? 3210)): { node: number; workers: number[] } {
+  const listener = execSync(`ss -ltnpH 'sport = :${port}'`, { encoding: 'utf8' });
+  const web = Number(/pid=(\d+)/.exec(listener)?.[1]);
+  const children = (pid: number) =>
+    execSync(`ps -o pid=,args= --ppid ${pid}`, { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => ({ pid: Number(l.split(/\s+/)[0]), args: l }));
+  const node = children(web).find((c) => c.args.includes('sfu/main.ts'));
+  if (!node) throw new Error(`no SFU node under web process ${web}`);
+  return { node: node.pid, workers: children(node.pid).filter((c) => c.args.includes('mediasoup-worker')).map((c) => c.pid) };
+}
+
+/** Whether `viewer` decodes new frames from `sender`'s camera tile now (over ~300 ms). */
+export async function decodesFreshFrom(viewer: UserPage, sender: string): Promise<boolean> {
+  const frames = async () => {
+    const track = await tileTrackId(viewer.page, sender, 'video').catch(() => null);
+    if (!track) return -1;
+    return (await inboundStreams(viewer.page)).filter((s) => s.trackIdentifier === track).reduce((n, s) => n + s.framesDecoded, 0);
+  };
+  const before = await frames();
+  await viewer.page.waitForTimeout(300);
+  const after = await frames();
+  return before >= 0 && after > before;
 }

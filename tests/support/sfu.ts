@@ -10,6 +10,7 @@ import type { types } from 'mediasoup';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack } from '@/lib/protocol';
+import type { SfuEvent, SfuEventPayload, SfuResponse } from '@/lib/protocol/sfuRpc';
 import { SfuNodeClient } from '@/lib/server/sfu/SfuNodeClient';
 import { parseSfuConfig } from '@/sfu/config';
 import { startSfuNode, type SfuNode } from '@/sfu/node';
@@ -79,6 +80,49 @@ export async function until<T>(probe: () => T | Promise<T>, what: string, timeou
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * Every `event` the client receives from now on (until `off()`), and a way to wait for some. The
+ * node pushes consumers (`consumer:new`) on its own, so tests watch for them rather than ask.
+ */
+export interface EventRecorder<E extends SfuEvent> {
+  readonly seen: SfuEventPayload<E>[];
+  /** The events matching `where`, once there are at least `count` of them. */
+  wait(where: (e: SfuEventPayload<E>) => boolean, count?: number, timeoutMs?: number): Promise<SfuEventPayload<E>[]>;
+  off(): void;
+}
+
+export function record<E extends SfuEvent>(client: SfuNodeClient, event: E): EventRecorder<E> {
+  const seen: SfuEventPayload<E>[] = [];
+  const off = client.on(event, (e) => seen.push(e));
+  return {
+    seen,
+    off,
+    wait: (where, count = 1, timeoutMs) =>
+      until(
+        () => {
+          const matching = seen.filter(where);
+          return matching.length >= count ? matching : undefined;
+        },
+        `${count} ${event} event(s)`,
+        timeoutMs,
+      ),
+  };
+}
+
+export type JoinedPeer = SfuResponse<'peer:join'>;
+
+/**
+ * Opens the room and joins each peer with the room's own router capabilities, which a browser's
+ * device capabilities match closely enough for mediasoup's canConsume (same codecs, same header
+ * extensions): every consumer the node makes for these peers is made with them.
+ */
+export async function openRoomWith(client: SfuNodeClient, roomId: string, peerIds: string[]) {
+  const { rtpCapabilities, nodeId } = await client.request('room:open', { roomId });
+  const peers: Record<string, JoinedPeer> = {};
+  for (const peerId of peerIds) peers[peerId] = await client.request('peer:join', { roomId, peerId, rtpCapabilities });
+  return { rtpCapabilities, nodeId, peers };
 }
 
 /** rtpParameters a browser might send for one VP8 camera stream (no simulcast). */

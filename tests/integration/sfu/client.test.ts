@@ -74,7 +74,10 @@ describe('SfuNodeClient', () => {
     const replies: Record<string, unknown> = {
       'room:open': { ok: false, error: { code: 'NOT_FOUND', message: 'no such thing' } },
       'room:close': { ok: true, data: { unexpected: 1 } }, // strict response schema
-      'node:stats': { ok: true, data: { workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0 }], rooms: 0 } },
+      'node:stats': {
+        ok: true,
+        data: { workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0, producers: 0, consumers: 0 }], rooms: 0 },
+      },
       'peer:leave': { ok: false, error: { code: 'MADE_UP', message: 'x' } },
       'peer:join': 'not an ack',
     };
@@ -83,7 +86,7 @@ describe('SfuNodeClient', () => {
     await c.waitConnected();
 
     expect(await c.request('node:stats', {})).toEqual({
-      workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0 }],
+      workers: [{ pid: 1, cpuMs: 2, routers: 0, transports: 0, producers: 0, consumers: 0 }],
       rooms: 0,
     });
     await expect(c.request('room:open', { roomId: 'r' })).rejects.toMatchObject({

@@ -3,8 +3,10 @@
  * WebRtcTransports, which need ICE + DTLS, which Node does not speak), so the test reaches into the
  * in-process node for the RTP ends only: ffmpeg feeds PlainTransport producers that the room adopts
  * as the sender's, and each receiver gets a PlainTransport sink on the router its peer:join placed
- * it on. Everything a browser would do (join, transports, consumers, resume) goes through the RPC,
- * and the sinks only see media because those RPC consumers piped the producers to their routers.
+ * it on. Everything else goes as for a browser: peers join over the RPC, the node consumes every
+ * producer for every other peer on its own (`consumer:new`, paused), and the receivers resume them
+ * over the RPC. The sinks only see media because those node-made consumers piped the producers to
+ * the receivers' routers.
  */
 import dgram from 'node:dgram';
 import type { types } from 'mediasoup';
@@ -13,7 +15,7 @@ import type { SfuEventPayload } from '@/lib/protocol/sfuRpc';
 import type { SfuNodeClient } from '@/lib/server/sfu/SfuNodeClient';
 import type { SfuNode } from '@/sfu/node';
 import type { ProducerAppData } from '@/sfu/types';
-import { connectClient, ffmpegRtpSource, rtpSink, sleep, startTestSfu, until, type RtpSink } from '../../support/sfu';
+import { connectClient, ffmpegRtpSource, record, rtpSink, startTestSfu, until, type RtpSink } from '../../support/sfu';
 
 const LOOPBACK = { protocol: 'udp', ip: '127.0.0.1' } as const;
 const VIDEO_SSRC = 11_111_111;
@@ -37,15 +39,14 @@ describe('SFU forwarding (real workers, real RTP)', () => {
   it('forwards ffmpeg VP8 + opus to three consumers across two workers, and reports their producer closing', async () => {
     const roomId = 'forwarding';
     const receivers = ['r1', 'r2', 'r3'];
+    const news = record(client, 'consumer:new');
     const { rtpCapabilities } = await client.request('room:open', { roomId });
-    const sender = await client.request('peer:join', { roomId, peerId: 'sender' });
+    const join = (peerId: string) => client.request('peer:join', { roomId, peerId, rtpCapabilities });
+    const sender = await join('sender');
     const placements = new Map<string, number>();
-    for (const peerId of receivers)
-      placements.set(peerId, (await client.request('peer:join', { roomId, peerId })).workerPid);
-    // Placement spreads peers: some receivers live on the other worker and need pipeToRouter.
-    expect(new Set([sender.workerPid, ...placements.values()]).size).toBe(2);
-    const remote = receivers.filter((p) => placements.get(p) !== sender.workerPid);
-    expect(remote.length).toBeGreaterThan(0);
+    // r1 and r2 are there when the sender starts producing (the node fans its producers out to
+    // them); r3 joins afterwards (the node consumes what is there for it).
+    for (const peerId of ['r1', 'r2']) placements.set(peerId, (await join(peerId)).workerPid);
 
     // Ingest on the sender's router.
     const room = node.rooms.get(roomId)!;
@@ -70,29 +71,36 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     });
     await room.addProducer('sender', video);
     await room.addProducer('sender', audio);
+    placements.set('r3', (await join('r3')).workerPid);
+    // Placement spreads peers: some receivers live on the other worker and need pipeToRouter.
+    expect(new Set([sender.workerPid, ...placements.values()]).size).toBe(2);
+    const remote = receivers.filter((p) => placements.get(p) !== sender.workerPid);
+    expect(remote.length).toBeGreaterThan(0);
 
-    // Receivers, as a browser would: recv transport, paused consumers, resume.
+    // Receivers, as a browser would: the node hands each a paused consumer per producer; resume.
     const videoConsumerOf = new Map<string, string>();
     for (const peerId of receivers) {
-      await client.request('transport:create', { roomId, peerId, direction: 'recv' });
+      const given = await news.wait((e) => e.roomId === roomId && e.peerId === peerId, 2);
+      expect(given).toHaveLength(2);
       for (const producer of [video, audio]) {
-        const consumer = await client.request('consumer:create', {
-          roomId,
-          peerId,
-          producerId: producer.id,
-          rtpCapabilities,
-        });
+        const { consumer } = given.find((e) => e.consumer.producerId === producer.id)!;
         expect(consumer).toMatchObject({
           producerId: producer.id,
+          producerPeerId: 'sender',
+          source: producer.appData.source,
           kind: producer.kind,
           type: 'simple',
           producerPaused: false,
+          streamId: 'sender.av',
         });
-        expect(node.rooms.get(roomId)!.member(peerId).peer.consumer(consumer.consumerId).paused).toBe(true);
+        expect(room.member(peerId).peer.consumer(consumer.consumerId).paused).toBe(true);
         await client.request('consumer:resume', { roomId, peerId, consumerId: consumer.consumerId });
         if (producer === video) videoConsumerOf.set(peerId, consumer.consumerId);
       }
     }
+    news.off();
+    // The sender is given nothing of its own.
+    expect(news.seen.filter((e) => e.peerId === 'sender')).toEqual([]);
 
     // One RTP sink per receiver, on the receiver's router.
     const sinks: { peerId: string; sink: RtpSink; videoSsrc: number; audioSsrc: number }[] = [];
@@ -124,17 +132,24 @@ describe('SFU forwarding (real workers, real RTP)', () => {
     });
     const { code, stderr } = await ffmpeg.done;
     expect(code, stderr).toBe(0);
-    await sleep(300); // the last packets in flight through the pipe
 
     const sent = { video: await packetCount(video), audio: await packetCount(audio) };
     expect(sent.video).toBeGreaterThan(60); // ~300 kbps for 3 s
     expect(sent.audio).toBeGreaterThan(120); // 50 packets/s for 3 s
-    const received = sinks.map(({ peerId, sink, videoSsrc, audioSsrc }) => ({
-      peerId,
-      remote: remote.includes(peerId),
-      video: sink.packets(videoSsrc),
-      audio: sink.packets(audioSsrc),
-    }));
+    const receivedNow = () =>
+      sinks.map(({ peerId, sink, videoSsrc, audioSsrc }) => ({
+        peerId,
+        remote: remote.includes(peerId),
+        video: sink.packets(videoSsrc),
+        audio: sink.packets(audioSsrc),
+      }));
+    // The last packets may still be in flight through the pipe; the assertions below say by how much.
+    await until(
+      () => receivedNow().every((r) => r.video >= sent.video * 0.95 && r.audio >= sent.audio * 0.95),
+      'the sinks to catch up',
+      2_000,
+    ).catch(() => undefined);
+    const received = receivedNow();
     console.info(
       `forwarding: ${Date.now() - started} ms, producer ${JSON.stringify(sent)}, sinks ${JSON.stringify(received)}`,
     );
@@ -159,9 +174,9 @@ describe('SFU forwarding (real workers, real RTP)', () => {
 
   it('reports the dominant speaker room-wide, for a microphone on a non-primary router', async () => {
     const roomId = 'speakers';
-    await client.request('room:open', { roomId });
-    const a = await client.request('peer:join', { roomId, peerId: 'a' });
-    const b = await client.request('peer:join', { roomId, peerId: 'b' });
+    const { rtpCapabilities } = await client.request('room:open', { roomId });
+    const a = await client.request('peer:join', { roomId, peerId: 'a', rtpCapabilities });
+    const b = await client.request('peer:join', { roomId, peerId: 'b', rtpCapabilities });
     // 'a' shares the room's first (primary) router; 'b' went to the other worker.
     expect(b.workerPid).not.toBe(a.workerPid);
 
@@ -177,7 +192,11 @@ describe('SFU forwarding (real workers, real RTP)', () => {
       },
       appData: { peerId: 'b', source: 'mic' },
     });
+    const news = record(client, 'consumer:new');
     await room.addProducer('b', mic);
+    // 'a' is given it, piped to its router on the other worker.
+    await news.wait((e) => e.roomId === roomId && e.peerId === 'a' && e.consumer.producerId === mic.id);
+    news.off();
 
     const speakers: SfuEventPayload<'room:active-speaker'>[] = [];
     const off = client.on('room:active-speaker', (e) => speakers.push(e));

@@ -1,17 +1,21 @@
 /**
  * The node's RPC boundary against a real node: authentication, validation, typed errors, ownership
- * of every id, and that nothing a caller sends stops the node from serving the next request.
+ * of every id, that nothing a caller sends stops the node from serving the next request, and that
+ * the node drives consumption (a joined peer is given a consumer of every other peer's producer,
+ * `consumer:new`, without asking).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '@/lib/protocol';
-import { SFU_MAX_REQUEST_BYTES, type SfuEventPayload, type SfuMethod, type SfuRequest } from '@/lib/protocol/sfuRpc';
+import { SFU_MAX_REQUEST_BYTES, type SfuMethod, type SfuRequest } from '@/lib/protocol/sfuRpc';
 import { SfuNodeClient } from '@/lib/server/sfu/SfuNodeClient';
 import type { SfuNode } from '@/sfu/node';
 import {
   ask,
   connectClient,
+  openRoomWith,
   opusParameters,
   rawSocket,
+  record,
   startTestSfu,
   testLog,
   until,
@@ -42,18 +46,35 @@ async function expectCode<M extends SfuMethod>(code: string, method: M, payload:
   expect(outcome, method).toBe(code);
 }
 
-/** A room with joined peers, each with a send and a recv transport. */
+/** A room with joined peers (each with its send and recv transport), by transport id. */
 async function roomWith(roomId: string, peerIds: string[]) {
-  const { rtpCapabilities } = await client.request('room:open', { roomId });
+  const { rtpCapabilities, peers } = await openRoomWith(client, roomId, peerIds);
   const transports: Record<string, { send: string; recv: string }> = {};
-  for (const peerId of peerIds) {
-    await client.request('peer:join', { roomId, peerId });
-    const send = await client.request('transport:create', { roomId, peerId, direction: 'send' });
-    const recv = await client.request('transport:create', { roomId, peerId, direction: 'recv' });
-    transports[peerId] = { send: send.id, recv: recv.id };
-  }
-  return { rtpCapabilities, transports };
+  for (const [peerId, joined] of Object.entries(peers))
+    transports[peerId] = { send: joined.transports.send.id, recv: joined.transports.recv.id };
+  return { rtpCapabilities, peers, transports };
 }
+
+/** A producer of `source` on the peer's send transport, with parameters a browser might send. */
+function produce(
+  roomId: string,
+  peerId: string,
+  transportId: string,
+  source: 'camera' | 'mic' | 'screen',
+  ssrc: number,
+) {
+  return client.request('producer:create', {
+    roomId,
+    peerId,
+    transportId,
+    kind: source === 'mic' ? 'audio' : 'video',
+    source,
+    rtpParameters:
+      source === 'mic' ? { ...opusParameters(ssrc), mid: String(ssrc) } : { ...vp8Parameters(ssrc), mid: String(ssrc) },
+  });
+}
+
+const sourceOrder = (a: { source: string }, b: { source: string }) => a.source.localeCompare(b.source);
 
 describe('SFU RPC', () => {
   it('refuses a client with a wrong or missing secret', async () => {
@@ -72,14 +93,27 @@ describe('SFU RPC', () => {
     // Names that exist on every object's prototype are not methods.
     expect(await ask(raw, 'constructor', {})).toEqual(refused(ErrorCode.UnknownEvent));
     expect(await ask(raw, '__proto__', {})).toEqual(refused(ErrorCode.UnknownEvent));
+    // The methods the node-driven design removed are gone, not silently accepted.
+    expect(await ask(raw, 'transport:create', { roomId: 'r', peerId: 'p', direction: 'send' })).toEqual(
+      refused(ErrorCode.UnknownEvent),
+    );
+    expect(
+      await ask(raw, 'consumer:create', { roomId: 'r', peerId: 'p', producerId: 'x', rtpCapabilities: {} }),
+    ).toEqual(refused(ErrorCode.UnknownEvent));
     expect(await ask(raw, 'room:open', { roomId: 42 })).toEqual(refused(ErrorCode.BadRequest));
     expect(await ask(raw, 'room:open', { roomId: 'has spaces' })).toEqual(refused(ErrorCode.BadRequest));
     expect(await ask(raw, 'room:open', { roomId: 'ok', extra: true })).toEqual(refused(ErrorCode.BadRequest));
     expect(await ask(raw, 'room:open')).toEqual(refused(ErrorCode.BadRequest));
     expect(await ask(raw, 'room:open', { roomId: 'a' }, { roomId: 'b' })).toEqual(refused(ErrorCode.BadRequest));
-    expect(await ask(raw, 'transport:create', { roomId: 'r', peerId: 'p', direction: 'sideways' })).toEqual(
+    // A join needs the browser's capabilities; forceTcp is a boolean.
+    expect(await ask(raw, 'peer:join', { roomId: 'r', peerId: 'p' })).toEqual(refused(ErrorCode.BadRequest));
+    expect(
+      await ask(raw, 'peer:join', { roomId: 'r', peerId: 'p', rtpCapabilities: { codecs: [] }, forceTcp: 'yes' }),
+    ).toEqual(refused(ErrorCode.BadRequest));
+    expect(await ask(raw, 'producer:pause-source', { roomId: 'r', peerId: 'p', source: 'keyboard' })).toEqual(
       refused(ErrorCode.BadRequest),
     );
+    expect(await ask(raw, 'node:capabilities', { extra: 1 })).toEqual(refused(ErrorCode.BadRequest));
     const huge = {
       roomId: 'r',
       peerId: 'p',
@@ -93,26 +127,115 @@ describe('SFU RPC', () => {
     const stats = await client.request('node:stats', {});
     expect(stats.workers).toHaveLength(2);
     expect(node.rooms.get('no-ack')).toBeUndefined();
-    for (const w of stats.workers) expect(w.pid).toBeGreaterThan(0);
+    for (const w of stats.workers) {
+      expect(w.pid).toBeGreaterThan(0);
+      expect(w).toMatchObject({ producers: 0, consumers: 0 });
+    }
+  });
+
+  it('gives the same router capabilities before a room exists and for every room, and names its run', async () => {
+    const { rtpCapabilities } = await client.request('node:capabilities', {});
+    expect(rtpCapabilities.codecs?.map((c) => c.mimeType).sort()).toEqual(['audio/opus', 'video/VP8', 'video/rtx']);
+    expect(await client.request('node:capabilities', {})).toEqual({ rtpCapabilities });
+    const one = await client.request('room:open', { roomId: 'caps-1' });
+    const two = await client.request('room:open', { roomId: 'caps-2' });
+    expect(one.rtpCapabilities).toEqual(rtpCapabilities);
+    expect(two.rtpCapabilities).toEqual(rtpCapabilities);
+    // One nodeId per run of the node, whatever the room, and again on a repeated open.
+    expect(one.nodeId).toEqual(expect.any(String));
+    expect(two.nodeId).toBe(one.nodeId);
+    expect((await client.request('room:open', { roomId: 'caps-1' })).nodeId).toBe(one.nodeId);
+    await client.request('room:close', { roomId: 'caps-1' });
+    await client.request('room:close', { roomId: 'caps-2' });
+  });
+
+  it('consumes every producer for every other peer of the room, without being asked', async () => {
+    const roomId = 'server-driven';
+    const news = record(client, 'consumer:new');
+    const inRoom = (peerId: string) => (e: (typeof news.seen)[number]) => e.roomId === roomId && e.peerId === peerId;
+    const { rtpCapabilities, transports } = await roomWith(roomId, ['amy']);
+    const camera = await produce(roomId, 'amy', transports.amy!.send, 'camera', 101);
+    const mic = await produce(roomId, 'amy', transports.amy!.send, 'mic', 102);
+
+    // Bert joins a room where Amy already sends: he gets both, paused, with his own capabilities.
+    const bert = await client.request('peer:join', { roomId, peerId: 'bert', rtpCapabilities });
+    const forBert = (await news.wait(inRoom('bert'), 2)).map((e) => e.consumer).sort(sourceOrder);
+    expect(forBert).toEqual([
+      expect.objectContaining({
+        producerId: camera.producerId,
+        producerPeerId: 'amy',
+        source: 'camera',
+        kind: 'video',
+        type: 'simple',
+        producerPaused: false,
+        streamId: 'amy.av',
+      }),
+      expect.objectContaining({
+        producerId: mic.producerId,
+        producerPeerId: 'amy',
+        source: 'mic',
+        kind: 'audio',
+        type: 'simple',
+        producerPaused: false,
+        streamId: 'amy.av', // the same stream as her camera: lip sync
+      }),
+    ]);
+    // The router's own capabilities work as a device's: the consumers carry the negotiated codecs.
+    expect(forBert.map((c) => c.rtpParameters.codecs[0]!.mimeType)).toEqual(['video/VP8', 'audio/opus']);
+    const room = node.rooms.get(roomId)!;
+    for (const c of forBert) expect(room.member('bert').peer.consumer(c.consumerId).paused).toBe(true);
+    // Bert's consumers live on his recv transport, on the router he was placed on.
+    expect(room.member('bert').peer.router.id).toBe(bert.routerId);
+    for (const c of forBert)
+      await client.request('consumer:resume', { roomId, peerId: 'bert', consumerId: c.consumerId });
+    expect(room.member('bert').peer.consumer(forBert[0]!.consumerId).paused).toBe(false);
+
+    // Cleo joins (she gets what is there), then Amy shares her screen: Bert and Cleo get it, Amy does not.
+    await client.request('peer:join', { roomId, peerId: 'cleo', rtpCapabilities });
+    await news.wait(inRoom('cleo'), 2);
+    const screen = await produce(roomId, 'amy', transports.amy!.send, 'screen', 103);
+    const forScreen = await news.wait((e) => e.roomId === roomId && e.consumer.producerId === screen.producerId, 2);
+    expect(forScreen.map((e) => e.peerId).sort()).toEqual(['bert', 'cleo']);
+    for (const e of forScreen)
+      expect(e.consumer).toMatchObject({ source: 'screen', producerPeerId: 'amy', streamId: 'amy.screen' });
+
+    // Bert's mic reaches Amy and Cleo. A join racing a new producer still yields one consumer of it.
+    const bertMic = await produce(roomId, 'bert', bert.transports.send.id, 'mic', 104);
+    const [, bertCamera] = await Promise.all([
+      client.request('peer:join', { roomId, peerId: 'dave', rtpCapabilities }),
+      produce(roomId, 'bert', bert.transports.send.id, 'camera', 105),
+    ]);
+    await news.wait(inRoom('dave'), 5);
+    await news.wait(inRoom('amy'), 2);
+    await news.wait(inRoom('cleo'), 5);
+
+    // What the node holds matches what it announced: one consumer per producer of every other peer.
+    const expected: Record<string, string[]> = {
+      amy: [bertMic.producerId, bertCamera.producerId],
+      bert: [camera.producerId, mic.producerId, screen.producerId],
+      cleo: [camera.producerId, mic.producerId, screen.producerId, bertMic.producerId, bertCamera.producerId],
+      dave: [camera.producerId, mic.producerId, screen.producerId, bertMic.producerId, bertCamera.producerId],
+    };
+    for (const [peerId, producerIds] of Object.entries(expected)) {
+      const { consumers } = await client.request('peer:sync', { roomId, peerId });
+      expect(consumers.map((c) => c.producerId).sort(), peerId).toEqual([...producerIds].sort());
+      const announced = news.seen.filter(inRoom(peerId)).map((e) => e.consumer.consumerId);
+      expect(announced.sort(), peerId).toEqual(consumers.map((c) => c.consumerId).sort());
+    }
+    news.off();
+    await client.request('room:close', { roomId });
   });
 
   it('keeps every transport, producer and consumer id to its own peer', async () => {
     const roomId = 'ownership';
+    const news = record(client, 'consumer:new');
     const { rtpCapabilities, transports } = await roomWith(roomId, ['alice', 'bob', 'carol']);
-    const { producerId } = await client.request('producer:create', {
-      roomId,
-      peerId: 'alice',
-      transportId: transports.alice!.send,
-      kind: 'video',
-      rtpParameters: vp8Parameters(1001),
-      source: 'camera',
-    });
-    const { consumerId } = await client.request('consumer:create', {
-      roomId,
-      peerId: 'bob',
-      producerId,
-      rtpCapabilities,
-    });
+    const { producerId } = await produce(roomId, 'alice', transports.alice!.send, 'camera', 1001);
+    const [forBob] = await news.wait(
+      (e) => e.roomId === roomId && e.peerId === 'bob' && e.consumer.producerId === producerId,
+    );
+    const { consumerId } = forBob!.consumer;
+    news.off();
     const dtlsParameters = {
       role: 'client' as const,
       fingerprints: [{ algorithm: 'sha-256' as const, value: 'AA:BB' }],
@@ -139,67 +262,71 @@ describe('SFU RPC', () => {
       source: 'mic',
     });
     await expectCode('FORBIDDEN', 'producer:pause', { roomId, peerId: 'bob', producerId });
+    await expectCode('FORBIDDEN', 'producer:resume', { roomId, peerId: 'bob', producerId });
     await expectCode('FORBIDDEN', 'producer:close', { roomId, peerId: 'bob', producerId });
     await expectCode('FORBIDDEN', 'consumer:resume', { roomId, peerId: 'carol', consumerId });
+    await expectCode('FORBIDDEN', 'consumer:pause', { roomId, peerId: 'carol', consumerId });
+    await expectCode('FORBIDDEN', 'consumer:set-layers', { roomId, peerId: 'carol', consumerId, spatialLayer: 0 });
     await expectCode('FORBIDDEN', 'consumer:close', { roomId, peerId: 'carol', consumerId });
     // Ids nobody in the room owns: NOT_FOUND.
     await expectCode('NOT_FOUND', 'consumer:resume', { roomId, peerId: 'carol', consumerId: 'no-such-consumer' });
+    await expectCode('NOT_FOUND', 'producer:pause', { roomId, peerId: 'carol', producerId: 'no-such-producer' });
+    await expectCode('NOT_FOUND', 'transport:restart-ice', {
+      roomId,
+      peerId: 'carol',
+      transportId: 'no-such-transport',
+    });
     // A peer that never joined acts in no room; a room that is not open is not found.
-    await expectCode('FORBIDDEN', 'transport:create', { roomId, peerId: 'mallory', direction: 'recv' });
-    await expectCode('FORBIDDEN', 'consumer:create', { roomId, peerId: 'mallory', producerId, rtpCapabilities });
-    await expectCode('NOT_FOUND', 'peer:join', { roomId: 'never-opened', peerId: 'bob' });
+    await expectCode('FORBIDDEN', 'peer:sync', { roomId, peerId: 'mallory' });
+    await expectCode('FORBIDDEN', 'consumer:resume', { roomId, peerId: 'mallory', consumerId });
+    await expectCode('FORBIDDEN', 'producer:pause-source', { roomId, peerId: 'mallory', source: 'camera' });
+    await expectCode('NOT_FOUND', 'peer:join', { roomId: 'never-opened', peerId: 'bob', rtpCapabilities });
+    await expectCode('NOT_FOUND', 'peer:sync', { roomId: 'never-opened', peerId: 'bob' });
 
     // Nothing above changed anything: the producer still runs and its owner still controls it.
     await client.request('producer:pause', { roomId, peerId: 'alice', producerId });
     await client.request('consumer:resume', { roomId, peerId: 'bob', consumerId });
+    const room = node.rooms.get(roomId)!;
+    expect(room.member('alice').peer.producer(producerId).paused).toBe(true);
+    expect(room.member('bob').peer.consumer(consumerId).paused).toBe(false);
     await client.request('room:close', { roomId });
   });
 
-  it('does not let a peer consume a producer of another room, or a room it has not joined', async () => {
-    const a = await roomWith('room-a', ['ann', 'abe']);
+  it('consumes a producer only for the peers of its own room', async () => {
+    const news = record(client, 'consumer:new');
+    await roomWith('room-a', ['ann', 'abe']);
     const b = await roomWith('room-b', ['ben', 'bea']);
-    const { producerId } = await client.request('producer:create', {
-      roomId: 'room-b',
-      peerId: 'ben',
-      transportId: b.transports.ben!.send,
-      kind: 'audio',
-      rtpParameters: opusParameters(3003),
-      source: 'mic',
-    });
-    // Ann asks, in her own room, for room-b's producer: it is not in her room.
-    await expectCode('NOT_FOUND', 'consumer:create', {
-      roomId: 'room-a',
-      peerId: 'ann',
-      producerId,
-      rtpCapabilities: a.rtpCapabilities,
-    });
+    const { producerId } = await produce('room-b', 'ben', b.transports.ben!.send, 'mic', 3003);
+    const [forBea] = await news.wait((e) => e.roomId === 'room-b' && e.peerId === 'bea');
+    expect(forBea).toMatchObject({ consumer: { producerId, kind: 'audio', producerPeerId: 'ben', source: 'mic' } });
+    const consumerId = forBea!.consumer.consumerId;
+    news.off();
+    // Nobody in room-a was given it.
+    expect(news.seen.filter((e) => e.roomId === 'room-a')).toEqual([]);
+    for (const peerId of ['ann', 'abe'])
+      expect((await client.request('peer:sync', { roomId: 'room-a', peerId })).consumers).toEqual([]);
+    // Ann names room-b's producer and consumer in her own room: nobody there owns them.
+    await expectCode('NOT_FOUND', 'producer:pause', { roomId: 'room-a', peerId: 'ann', producerId });
+    await expectCode('NOT_FOUND', 'consumer:resume', { roomId: 'room-a', peerId: 'ann', consumerId });
     // Ann names room-b, which she never joined.
-    await expectCode('FORBIDDEN', 'consumer:create', {
-      roomId: 'room-b',
-      peerId: 'ann',
-      producerId,
-      rtpCapabilities: b.rtpCapabilities,
-    });
+    await expectCode('FORBIDDEN', 'consumer:resume', { roomId: 'room-b', peerId: 'ann', consumerId });
+    await expectCode('FORBIDDEN', 'peer:sync', { roomId: 'room-b', peerId: 'ann' });
     // Bea, who joined room-b, can.
-    const consumer = await client.request('consumer:create', {
-      roomId: 'room-b',
-      peerId: 'bea',
-      producerId,
-      rtpCapabilities: b.rtpCapabilities,
-    });
-    expect(consumer).toMatchObject({ producerId, kind: 'audio' });
+    await client.request('consumer:resume', { roomId: 'room-b', peerId: 'bea', consumerId });
     await client.request('room:close', { roomId: 'room-a' });
     await client.request('room:close', { roomId: 'room-b' });
   });
 
   it('enforces transport, producer and consumer rules with typed errors', async () => {
     const roomId = 'rules';
-    const { rtpCapabilities, transports } = await roomWith(roomId, ['pat', 'quinn']);
+    const news = record(client, 'consumer:new');
+    const { rtpCapabilities, transports, peers } = await roomWith(roomId, ['pat', 'quinn']);
     const pat = { roomId, peerId: 'pat' };
     const quinn = { roomId, peerId: 'quinn' };
 
-    // One transport per direction.
-    await expectCode('INVALID_STATE', 'transport:create', { ...pat, direction: 'send' });
+    // Two transports per peer, made at join; joining again gives the same ones, not a second pair.
+    const again = await client.request('peer:join', { ...pat, rtpCapabilities });
+    expect(again).toEqual(peers.pat);
     // A recv transport does not produce.
     await expectCode('BAD_REQUEST', 'producer:create', {
       ...pat,
@@ -224,15 +351,7 @@ describe('SFU RPC', () => {
       rtpParameters: { ...vp8Parameters(3), codecs: [{ mimeType: 'video/H265', payloadType: 96, clockRate: 90000 }] },
       source: 'camera',
     });
-    const send = (source: 'camera' | 'mic' | 'screen', ssrc: number) =>
-      client.request('producer:create', {
-        ...pat,
-        transportId: transports.pat!.send,
-        kind: source === 'mic' ? 'audio' : 'video',
-        source,
-        rtpParameters: source === 'mic' ? opusParameters(ssrc) : { ...vp8Parameters(ssrc), mid: String(ssrc) },
-      });
-    const camera = await send('camera', 10);
+    const camera = await produce(roomId, 'pat', transports.pat!.send, 'camera', 10);
     // One producer per source.
     await expectCode('INVALID_STATE', 'producer:create', {
       ...pat,
@@ -241,30 +360,32 @@ describe('SFU RPC', () => {
       rtpParameters: { ...vp8Parameters(11), mid: '11' },
       source: 'camera',
     });
-    await send('mic', 12);
-    await send('screen', 13);
+    await produce(roomId, 'pat', transports.pat!.send, 'mic', 12);
+    await produce(roomId, 'pat', transports.pat!.send, 'screen', 13);
 
-    // Not its own producer, and not with capabilities that cannot receive it (canConsume).
-    await expectCode('BAD_REQUEST', 'consumer:create', { ...pat, producerId: camera.producerId, rtpCapabilities });
+    // Quinn is given all three, paused; Pat is never given its own.
+    const forQuinn = await news.wait((e) => e.roomId === roomId && e.peerId === 'quinn', 3);
+    const cameraConsumer = forQuinn.find((e) => e.consumer.producerId === camera.producerId)!.consumer;
+    expect(cameraConsumer).toMatchObject({ kind: 'video', type: 'simple', producerPaused: false });
+    expect(node.rooms.get(roomId)!.member('quinn').peer.consumer(cameraConsumer.consumerId).paused).toBe(true);
+    expect((await client.request('peer:sync', pat)).consumers).toEqual([]);
+    expect(news.seen.filter((e) => e.roomId === roomId && e.peerId === 'pat')).toEqual([]);
+
+    // A peer whose capabilities cannot receive video (canConsume) is given the mic only.
     const audioOnly = { codecs: rtpCapabilities.codecs?.filter((c) => c.kind === 'audio'), headerExtensions: [] };
-    await expectCode('BAD_REQUEST', 'consumer:create', {
-      ...quinn,
-      producerId: camera.producerId,
-      rtpCapabilities: audioOnly,
-    });
-    const consumer = await client.request('consumer:create', {
-      ...quinn,
-      producerId: camera.producerId,
-      rtpCapabilities,
-    });
-    expect(consumer).toMatchObject({ kind: 'video', type: 'simple', producerPaused: false });
+    await client.request('peer:join', { roomId, peerId: 'deaf-to-video', rtpCapabilities: audioOnly });
+    await news.wait((e) => e.roomId === roomId && e.peerId === 'deaf-to-video');
+    // peer:sync runs after the peer's queued consume attempts.
+    const { consumers: deafConsumers } = await client.request('peer:sync', { roomId, peerId: 'deaf-to-video' });
+    expect(deafConsumers.map((c) => c.source)).toEqual(['mic']);
+
     await expectCode('BAD_REQUEST', 'consumer:set-layers', {
       ...quinn,
-      consumerId: consumer.consumerId,
+      consumerId: cameraConsumer.consumerId,
       spatialLayer: 1,
     });
-    await client.request('consumer:pause', { ...quinn, consumerId: consumer.consumerId });
-    await client.request('consumer:resume', { ...quinn, consumerId: consumer.consumerId });
+    await client.request('consumer:pause', { ...quinn, consumerId: cameraConsumer.consumerId });
+    await client.request('consumer:resume', { ...quinn, consumerId: cameraConsumer.consumerId });
 
     const dtlsParameters = {
       role: 'client' as const,
@@ -282,46 +403,148 @@ describe('SFU RPC', () => {
     });
     expect(iceParameters.usernameFragment).toEqual(expect.any(String));
 
-    // forceTcp offers only TCP candidates; the default offers UDP and TCP.
-    await client.request('peer:join', { roomId, peerId: 'tcp-only' });
-    const tcp = await client.request('transport:create', {
-      roomId,
-      peerId: 'tcp-only',
-      direction: 'recv',
-      forceTcp: true,
-    });
-    expect(tcp.iceCandidates.map((c) => c.protocol)).toEqual(['tcp']);
-    const both = await client.request('transport:create', { roomId, peerId: 'tcp-only', direction: 'send' });
-    expect(both.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
-    expect(both.iceCandidates.every((c) => c.address === '127.0.0.1')).toBe(true);
+    // forceTcp offers only TCP candidates, on both transports; the default offers UDP and TCP.
+    const tcp = await client.request('peer:join', { roomId, peerId: 'tcp-only', rtpCapabilities, forceTcp: true });
+    expect(tcp.transports.send.iceCandidates.map((c) => c.protocol)).toEqual(['tcp']);
+    expect(tcp.transports.recv.iceCandidates.map((c) => c.protocol)).toEqual(['tcp']);
+    for (const t of [peers.quinn!.transports.send, peers.quinn!.transports.recv]) {
+      expect(t.iceCandidates.map((c) => c.protocol).sort()).toEqual(['tcp', 'udp']);
+      expect(t.iceCandidates.every((c) => c.address === '127.0.0.1')).toBe(true);
+    }
+    news.off();
 
-    // Pat leaves: Quinn's consumer of Pat's camera closes, and the web process hears of it.
-    const closed: SfuEventPayload<'consumer:closed'>[] = [];
-    const off = client.on('consumer:closed', (e) => closed.push(e));
+    // Pat leaves: Quinn's consumers of Pat's producers close, and the web process hears of it.
+    const closed = record(client, 'consumer:closed');
     await client.request('peer:leave', pat);
-    await until(() => closed.length === 1, 'consumer:closed');
-    off();
-    expect(closed[0]).toEqual({ ...quinn, consumerId: consumer.consumerId, producerId: camera.producerId });
+    const quinnClosed = await closed.wait((e) => e.roomId === roomId && e.peerId === 'quinn', 3);
+    closed.off();
+    expect(quinnClosed).toContainEqual({
+      ...quinn,
+      consumerId: cameraConsumer.consumerId,
+      producerId: camera.producerId,
+    });
+    expect((await client.request('peer:sync', quinn)).consumers).toEqual([]);
     await client.request('peer:leave', pat); // idempotent
-    await expectCode('FORBIDDEN', 'transport:create', { ...pat, direction: 'send' });
+    await expectCode('FORBIDDEN', 'peer:sync', pat);
+    await expectCode('FORBIDDEN', 'producer:create', {
+      ...pat,
+      transportId: transports.pat!.send,
+      kind: 'audio',
+      rtpParameters: opusParameters(14),
+      source: 'mic',
+    });
     await client.request('room:close', { roomId });
     await client.request('room:close', { roomId }); // idempotent
   });
 
+  it('tells a peer what it holds (peer:sync): its transports and its consumers', async () => {
+    const roomId = 'sync';
+    const news = record(client, 'consumer:new');
+    const { peers, transports } = await roomWith(roomId, ['sue', 'tom']);
+    const sue = { roomId, peerId: 'sue' };
+    const tom = { roomId, peerId: 'tom' };
+    expect(await client.request('peer:sync', sue)).toEqual({
+      transports: peers.sue!.transports,
+      connected: { send: false, recv: false }, // no browser did ICE
+      consumers: [],
+    });
+
+    const mic = await produce(roomId, 'sue', transports.sue!.send, 'mic', 501);
+    const camera = await produce(roomId, 'sue', transports.sue!.send, 'camera', 502);
+    const forTom = (await news.wait((e) => e.roomId === roomId && e.peerId === 'tom', 2)).map((e) => e.consumer);
+    news.off();
+    const synced = await client.request('peer:sync', tom);
+    expect(synced.transports).toEqual(peers.tom!.transports);
+    expect(synced.connected).toEqual({ send: false, recv: false });
+    expect([...synced.consumers].sort(sourceOrder)).toEqual([...forTom].sort(sourceOrder));
+
+    // Resumed or not, every consumer is listed; a paused producer shows as such.
+    await client.request('consumer:resume', { ...tom, consumerId: forTom[0]!.consumerId });
+    await client.request('producer:pause', { ...sue, producerId: mic.producerId });
+    // The pause reaches Tom's consumer as a worker notification (through the pipe when they are on
+    // two workers), possibly after producer:pause has been answered.
+    const afterPause = await until(async () => {
+      const now = await client.request('peer:sync', tom);
+      return now.consumers.find((c) => c.producerId === mic.producerId)?.producerPaused ? now : undefined;
+    }, 'the mic consumer to show its producer paused');
+    expect(afterPause.consumers).toHaveLength(2);
+    expect(afterPause.consumers.find((c) => c.producerId === camera.producerId)!.producerPaused).toBe(false);
+
+    // A closed producer's consumer is gone from the list.
+    await client.request('producer:close', { ...sue, producerId: camera.producerId });
+    await until(
+      async () => (await client.request('peer:sync', tom)).consumers.length === 1,
+      'the camera consumer to go',
+    );
+    expect((await client.request('peer:sync', tom)).consumers.map((c) => c.producerId)).toEqual([mic.producerId]);
+    // The producer's owner is given nothing of its own.
+    expect((await client.request('peer:sync', sue)).consumers).toEqual([]);
+    await client.request('room:close', { roomId });
+  });
+
+  it('pauses a peer’s source for it (a host mute) and says which producer, or that there was none', async () => {
+    const roomId = 'host-mute';
+    const news = record(client, 'consumer:new');
+    const { transports } = await roomWith(roomId, ['speaker', 'listener', 'silent']);
+    const speaker = { roomId, peerId: 'speaker' };
+    const mic = await produce(roomId, 'speaker', transports.speaker!.send, 'mic', 601);
+    const camera = await produce(roomId, 'speaker', transports.speaker!.send, 'camera', 602);
+    const forListener = await news.wait((e) => e.roomId === roomId && e.peerId === 'listener', 2);
+    news.off();
+    const micConsumer = forListener.find((e) => e.consumer.producerId === mic.producerId)!.consumer;
+    const room = node.rooms.get(roomId)!;
+
+    const states = record(client, 'consumer:state');
+    const asked = Date.now();
+    expect(await client.request('producer:pause-source', { ...speaker, source: 'mic' })).toEqual({
+      producerId: mic.producerId,
+    });
+    expect(room.member('speaker').peer.producer(mic.producerId).paused).toBe(true);
+    expect(room.member('speaker').peer.producer(camera.producerId).paused).toBe(false);
+    // The listener's consumer reports its producer paused.
+    await states.wait((e) => e.peerId === 'listener' && e.consumerId === micConsumer.consumerId && e.producerPaused);
+    console.info(`host-mute: consumer:state (producerPaused) ${Date.now() - asked} ms after producer:pause-source`);
+    states.off();
+
+    // Already paused, no such source, a peer with no mic: nothing to pause.
+    expect(await client.request('producer:pause-source', { ...speaker, source: 'mic' })).toEqual({ producerId: null });
+    expect(await client.request('producer:pause-source', { ...speaker, source: 'screen' })).toEqual({
+      producerId: null,
+    });
+    expect(await client.request('producer:pause-source', { roomId, peerId: 'silent', source: 'mic' })).toEqual({
+      producerId: null,
+    });
+    // The peer unmutes itself; a host can mute it again.
+    await client.request('producer:resume', { ...speaker, producerId: mic.producerId });
+    expect(await client.request('producer:pause-source', { ...speaker, source: 'mic' })).toEqual({
+      producerId: mic.producerId,
+    });
+    expect(await client.request('producer:pause-source', { ...speaker, source: 'camera' })).toEqual({
+      producerId: camera.producerId,
+    });
+    await client.request('room:close', { roomId });
+  });
+
   it('lets one of two racing requests win where only one may', async () => {
-    await client.request('room:open', { roomId: 'race' });
-    await client.request('peer:join', { roomId: 'race', peerId: 'r' });
-    const results = await Promise.allSettled([
-      client.request('transport:create', { roomId: 'race', peerId: 'r', direction: 'send' }),
-      client.request('transport:create', { roomId: 'race', peerId: 'r', direction: 'send' }),
-    ]);
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    // Concurrent joins share one placement, concurrent opens one room.
+    const { rtpCapabilities } = await client.request('room:open', { roomId: 'race' });
+    // Concurrent joins share one placement (and one pair of transports), and so does a retry.
     const [one, two] = await Promise.all([
-      client.request('peer:join', { roomId: 'race', peerId: 's' }),
-      client.request('peer:join', { roomId: 'race', peerId: 's' }),
+      client.request('peer:join', { roomId: 'race', peerId: 's', rtpCapabilities }),
+      client.request('peer:join', { roomId: 'race', peerId: 's', rtpCapabilities }),
     ]);
     expect(one).toEqual(two);
+    expect(await client.request('peer:join', { roomId: 'race', peerId: 's', rtpCapabilities })).toEqual(one);
+    expect(node.rooms.get('race')!.member('s').peer.media().transports).toHaveLength(2);
+    // Two producers of one source: one wins, the other is refused.
+    const results = await Promise.allSettled([
+      produce('race', 's', one.transports.send.id, 'camera', 701),
+      produce('race', 's', one.transports.send.id, 'camera', 702),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = results.find((r) => r.status === 'rejected')!.reason as unknown;
+    expect(refusal).toBeInstanceOf(ProtocolError);
+    expect((refusal as ProtocolError).code).toBe('INVALID_STATE');
+    // Concurrent opens make one room.
     const routers = () => node.pool.workers.reduce((n, w) => n + w.routers, 0);
     const routersBefore = routers();
     await Promise.all([

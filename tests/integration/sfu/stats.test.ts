@@ -1,15 +1,16 @@
 /**
- * `room:stats` with real media: ffmpeg sends VP8 + opus into a peer's producers (PlainTransport
- * ingest, adopted by the room as in forwarding.test.ts); another peer on the other worker consumes
- * them over the RPC. The report comes back through SfuNodeClient, so it also passes the contract's
- * response schema on the web side.
+ * `room:stats` (and node:stats' per-worker counts) with real media: ffmpeg sends VP8 + opus into a
+ * peer's producers (PlainTransport ingest, adopted by the room as in forwarding.test.ts); another
+ * peer on the other worker is given consumers of them by the node (`consumer:new`) and resumes
+ * them over the RPC. The reports come back through SfuNodeClient, so they also pass the contract's
+ * response schemas on the web side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@/lib/protocol/errors';
 import type { SfuNodeClient } from '@/lib/server/sfu/SfuNodeClient';
 import type { SfuNode } from '@/sfu/node';
 import type { ProducerAppData } from '@/sfu/types';
-import { connectClient, ffmpegRtpSource, sleep, startTestSfu } from '../../support/sfu';
+import { connectClient, ffmpegRtpSource, record, startTestSfu, until } from '../../support/sfu';
 
 const LOOPBACK = { protocol: 'udp', ip: '127.0.0.1' } as const;
 
@@ -27,9 +28,10 @@ afterAll(async () => {
 describe('room:stats', () => {
   it('reports each peer’s worker, transports, and live producer and consumer figures', async () => {
     const roomId = 'stats';
+    const news = record(client, 'consumer:new');
     const { rtpCapabilities } = await client.request('room:open', { roomId });
-    const sender = await client.request('peer:join', { roomId, peerId: 'sender' });
-    const receiver = await client.request('peer:join', { roomId, peerId: 'receiver' });
+    const sender = await client.request('peer:join', { roomId, peerId: 'sender', rtpCapabilities });
+    const receiver = await client.request('peer:join', { roomId, peerId: 'receiver', rtpCapabilities });
     expect(receiver.workerPid).not.toBe(sender.workerPid); // spread: the consumers need a pipe
 
     const room = node.rooms.get(roomId)!;
@@ -55,18 +57,22 @@ describe('room:stats', () => {
     await room.addProducer('sender', video);
     await room.addProducer('sender', audio);
 
-    const recv = await client.request('transport:create', { roomId, peerId: 'receiver', direction: 'recv' });
+    const given = await news.wait((e) => e.roomId === roomId && e.peerId === 'receiver', 2);
+    news.off();
+    expect(given.map((e) => e.consumer.producerId).sort()).toEqual([video.id, audio.id].sort());
     const consumers: string[] = [];
-    for (const producer of [video, audio]) {
-      const c = await client.request('consumer:create', {
-        roomId,
-        peerId: 'receiver',
-        producerId: producer.id,
-        rtpCapabilities,
-      });
-      await client.request('consumer:resume', { roomId, peerId: 'receiver', consumerId: c.consumerId });
-      consumers.push(c.consumerId);
+    for (const { consumer } of given) {
+      await client.request('consumer:resume', { roomId, peerId: 'receiver', consumerId: consumer.consumerId });
+      consumers.push(consumer.consumerId);
     }
+
+    // node:stats counts what peers send in on the sender's worker and what is forwarded out on the
+    // receiver's; the pipe between the two workers is in neither count.
+    const nodeStats = await client.request('node:stats', {});
+    const workerRow = (pid: number) => nodeStats.workers.find((w) => w.pid === pid);
+    expect(nodeStats.rooms).toBe(1);
+    expect(workerRow(sender.workerPid)).toMatchObject({ routers: 1, producers: 2, consumers: 0 });
+    expect(workerRow(receiver.workerPid)).toMatchObject({ routers: 1, producers: 0, consumers: 2 });
 
     const ffmpeg = ffmpegRtpSource({
       seconds: 4,
@@ -83,8 +89,19 @@ describe('room:stats', () => {
         payloadType: 100,
       },
     });
-    await sleep(2_500); // mediasoup's bitrate is a rate over the last second or so of packets
-    const { peers } = await client.request('room:stats', { roomId });
+    // mediasoup's bitrate is a rate over the last second or so of packets: wait for it to build up.
+    const { peers } = await until(
+      async () => {
+        const report = await client.request('room:stats', { roomId });
+        const producers = report.peers.find((p) => p.peerId === 'sender')?.producers ?? [];
+        const camera = producers.find((p) => p.source === 'camera');
+        const mic = producers.find((p) => p.source === 'mic');
+        const flowing = camera && mic && camera.bitrate > 50_000 && mic.bitrate > 10_000 && camera.score > 0;
+        return flowing ? report : undefined;
+      },
+      'room:stats to show the media flowing',
+      3_500,
+    );
     const { code, stderr } = await ffmpeg.done;
     expect(code, stderr).toBe(0);
 
@@ -103,12 +120,14 @@ describe('room:stats', () => {
     // Loopback jitter is small; a figure left in RTP clock units (90 kHz) would be ~90× larger.
     expect(produced.camera!.jitterMs).toBeLessThan(200);
 
-    expect(byId.receiver!.transports).toEqual([
+    const receiverTransports = [...byId.receiver!.transports].sort((x, y) => x.direction.localeCompare(y.direction));
+    expect(receiverTransports).toEqual([
       expect.objectContaining({
-        transportId: recv.id,
+        transportId: receiver.transports.recv.id,
         direction: 'recv',
         availableOutgoingBitrate: expect.any(Number),
       }),
+      expect.objectContaining({ transportId: receiver.transports.send.id, direction: 'send' }),
     ]);
     expect(byId.receiver!.consumers.map((c) => c.consumerId).sort()).toEqual([...consumers].sort());
     expect(byId.receiver!.consumers.every((c) => !c.paused && c.rttMs === null)).toBe(true); // no browser: no RTCP yet

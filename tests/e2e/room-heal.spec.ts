@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+import { decodesFreshFrom, decodingVideoStreams, joinRoom, registerUser, sfuProcesses, watchForElement, type UserPage } from './fixtures';
+
+/** Three people in a room, each decoding the other two. */
+async function meeting(browser: import('@playwright/test').Browser, name: string): Promise<UserPage[]> {
+  const alice = await registerUser(browser, 'Alice');
+  const bob = await registerUser(browser, 'Bob');
+  const carol = await registerUser(browser, 'Carol');
+  await alice.page.getByLabel('Room name').fill(name);
+  await alice.page.getByRole('button', { name: 'Create room' }).click();
+  await expect(alice.page).toHaveURL(/\/room\//);
+  await alice.page.getByRole('button', { name: 'Join' }).click();
+  await expect(alice.page.getByTestId('room')).toBeVisible();
+  await joinRoom(bob, alice.page.url());
+  await joinRoom(carol, alice.page.url());
+  for (const user of [alice, bob, carol]) {
+    await expect.poll(() => decodingVideoStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  }
+  return [alice, bob, carol];
+}
+
+/** Every participant decodes fresh frames from every other; returns how long that took. */
+async function everyoneDecodesAgain(users: UserPage[], since: number, timeout: number): Promise<number> {
+  for (const viewer of users) {
+    for (const sender of users) {
+      if (sender === viewer) continue;
+      await expect.poll(() => decodesFreshFrom(viewer, sender.name), { timeout, intervals: [100] }).toBe(true);
+    }
+  }
+  return Date.now() - since;
+}
+
+test('a killed mediasoup worker heals by itself: media comes back for everyone, no click, no "Rejoin"', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const users = await meeting(browser, 'Worker crash');
+  const rejoin = await Promise.all(users.map((u) => watchForElement(u.page, '[data-testid="room-closed"]')));
+  const { workers } = sfuProcesses();
+  const killedAt = Date.now();
+  process.kill(workers[0]!, 'SIGKILL');
+  const ms = await everyoneDecodesAgain(users, killedAt, 20_000);
+  console.log(`worker kill -9 → every participant decodes fresh frames again after ${ms} ms`);
+  for (const seen of rejoin) expect(await seen()).toBe(false);
+  for (const u of users) await expect(u.page.getByTestId('room')).toBeVisible();
+  await Promise.all(users.map((u) => u.context.close()));
+});
+
+test('a killed SFU node is restarted and the room re-created on it: media comes back with no click', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const users = await meeting(browser, 'Node crash');
+  const rejoin = await Promise.all(users.map((u) => watchForElement(u.page, '[data-testid="room-closed"]')));
+  const { node } = sfuProcesses();
+  const killedAt = Date.now();
+  process.kill(node, 'SIGKILL');
+  const ms = await everyoneDecodesAgain(users, killedAt, 30_000);
+  console.log(`SFU node kill -9 → every participant decodes fresh frames again after ${ms} ms`);
+  for (const seen of rejoin) expect(await seen()).toBe(false);
+  // Chat and room state survived: the room is the same meeting, its participants all there.
+  await expect(users[0]!.page.getByRole('tab', { name: 'People (3)' })).toBeVisible();
+  await Promise.all(users.map((u) => u.context.close()));
+});
