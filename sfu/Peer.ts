@@ -69,8 +69,8 @@ export interface PeerOptions {
   ownedElsewhere: (kind: OwnedKind, id: string) => boolean;
   /** A consumer closed because its producer closed (not because this peer closed it). */
   onConsumerLost: (consumer: types.Consumer<ConsumerAppData>) => void;
-  /** A consumer's producer paused or resumed, its score or its layers changed. */
-  onConsumerChanged: (consumer: types.Consumer<ConsumerAppData>) => void;
+  /** A consumer's producer paused or resumed (`pauseChanged`), its score or its layers changed. */
+  onConsumerChanged: (consumer: types.Consumer<ConsumerAppData>, pauseChanged: boolean) => void;
   log: Logger;
 }
 
@@ -282,11 +282,10 @@ export class Peer {
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
     consumer.once('producerclose', () => this.opts.onConsumerLost(consumer));
-    const changed = () => this.opts.onConsumerChanged(consumer);
-    consumer.on('producerpause', changed);
-    consumer.on('producerresume', changed);
-    consumer.on('score', changed);
-    consumer.on('layerschange', changed);
+    consumer.on('producerpause', () => this.opts.onConsumerChanged(consumer, true));
+    consumer.on('producerresume', () => this.opts.onConsumerChanged(consumer, true));
+    consumer.on('score', () => this.opts.onConsumerChanged(consumer, false));
+    consumer.on('layerschange', () => this.opts.onConsumerChanged(consumer, false));
     return consumer;
   }
 

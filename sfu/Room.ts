@@ -67,6 +67,10 @@ export class Room {
   private readonly routers = new Map<PooledWorker, Promise<types.Router>>();
   private readonly members = new Map<string, Member>();
   private readonly joining = new Map<string, Promise<Member>>();
+  /** Peers that left while their join was still placing them: the join undoes itself. */
+  private readonly leftWhileJoining = new Set<string>();
+  /** Peers of a dead worker, until they are placed again. */
+  private readonly moving = new Set<string>();
   private readonly producers = new Map<string, PublishedProducer>();
   private readonly consumerStates: ConsumerStateReporter;
   private primary!: { worker: PooledWorker; router: types.Router; speaker: ActiveSpeaker };
@@ -140,7 +144,10 @@ export class Room {
   /** Closes the peer's transports (and so its producers: their consumers elsewhere close too). */
   leave(peerId: string): void {
     const member = this.members.get(peerId);
-    if (!member) return;
+    if (!member) {
+      if (this.joining.has(peerId) || this.moving.has(peerId)) this.leftWhileJoining.add(peerId);
+      return;
+    }
     this.members.delete(peerId);
     member.peer.close();
     member.release();
@@ -232,13 +239,17 @@ export class Room {
           this.consumerStates.forget(consumer.id);
           this.emit('consumer:closed', { roomId: this.id, peerId, consumerId: consumer.id, producerId: consumer.producerId });
         },
-        onConsumerChanged: (consumer) => this.consumerStates.changed(this.id, peerId, consumer),
+        onConsumerChanged: (consumer, pauseChanged) => this.consumerStates.changed(this.id, peerId, consumer, pauseChanged),
         log: this.opts.log,
       });
       await peer.createTransports();
       this.assertOpen();
       const member: Member = { peer, spec, worker, release };
       this.members.set(peerId, member);
+      if (this.leftWhileJoining.delete(peerId)) {
+        this.leave(peerId);
+        throw invalidState('Peer left while joining');
+      }
       return member;
     } catch (err) {
       release();
@@ -314,6 +325,7 @@ export class Room {
     if (deadRouter) for (const entry of this.producers.values()) entry.pipes.delete(deadRouter.id);
     const moved = [...this.members.values()].filter((m) => m.worker === dead);
     for (const m of moved) {
+      this.moving.add(m.peer.id);
       this.members.delete(m.peer.id);
       m.peer.close();
       m.release();
@@ -330,11 +342,13 @@ export class Room {
   /** Places a peer whose worker died again, tells its browser the new transports, and consumes. */
   private async replace(old: Member): Promise<void> {
     try {
+      this.moving.delete(old.peer.id);
+      if (this.leftWhileJoining.delete(old.peer.id)) return; // it left while its worker was being replaced
       const member = await this.join(old.peer.id, old.spec);
       this.emit('peer:media-reset', { roomId: this.id, peerId: old.peer.id, transports: member.peer.transportParams() });
       await this.consumeAll(member.peer);
     } catch (err) {
-      if (this.closed) return;
+      if (this.closed || (err instanceof Error && err.message === 'Peer left while joining')) return;
       // The web process sees the peer's media silent and its next request FORBIDDEN; it can rejoin.
       this.opts.log.error({ err, roomId: this.id, peerId: old.peer.id }, 'could not move peer off a dead worker');
     }

@@ -37,7 +37,7 @@ export class Rooms {
           if (this.rooms.get(roomId) === closed) this.rooms.delete(roomId);
         },
       }).then((created) => {
-        // Its worker died while the room was being set up: it already reported room:closed.
+        // Closed while it was being set up (a room:close raced the open): it was never reported open.
         if (created.isClosed) throw invalidState(`Room ${roomId} closed while opening`);
         this.rooms.set(roomId, created);
         this.log.info({ roomId }, 'room opened');

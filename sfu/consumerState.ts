@@ -18,11 +18,12 @@ export class ConsumerStateReporter {
 
   constructor(private readonly emit: (payload: Payload) => void) {}
 
-  changed(roomId: string, peerId: string, consumer: types.Consumer<ConsumerAppData>): void {
+  /** `pauseChanged`: the producer paused or resumed (reported at once). */
+  changed(roomId: string, peerId: string, consumer: types.Consumer<ConsumerAppData>, pauseChanged = false): void {
     if (consumer.closed) return this.forget(consumer.id);
     let t = this.tracked.get(consumer.id);
     if (!t) {
-      t = { producerPaused: consumer.producerPaused };
+      t = { producerPaused: pauseChanged ? !consumer.producerPaused : consumer.producerPaused };
       this.tracked.set(consumer.id, t);
       consumer.observer.once('close', () => this.forget(consumer.id));
     }

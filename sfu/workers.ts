@@ -3,7 +3,7 @@
  * (one UDP + one TCP port shared by all of that worker's WebRtcTransports).
  *
  * A worker that dies is never fatal to the node: the pool logs it, tells its listeners (the rooms
- * with a router on it close themselves) and spawns a replacement in the same slot, retrying with
+ * with a router on it move its peers to a live worker) and spawns a replacement in the same slot, retrying with
  * backoff if spawning fails. Placement is "fewest peers": a peer's load on a worker (its transports,
  * the consumers it receives) is roughly proportional to the number of peers placed there.
  */

@@ -145,7 +145,8 @@ export const sfuRpcSpecs = {
   'peer:leave': { req: z.strictObject(peer), res: empty },
   /**
    * What the node holds for a peer, for a browser that resumes its seat: its transports (and
-   * whether ICE is connected) and every consumer, with `paused` set on those never resumed.
+   * whether ICE is connected) and every consumer (the web process resumes the ones the browser
+   * kept, and pushes it the others).
    */
   'peer:sync': {
     req: z.strictObject(peer),

@@ -250,7 +250,7 @@ export function sfuProcesses(port = Number(process.env.E2E_PORT ?? 3210)): { nod
   return { node: node.pid, workers: children(node.pid).filter((c) => c.args.includes('mediasoup-worker')).map((c) => c.pid) };
 }
 
-/** Whether `viewer` decodes new frames from `sender`'s camera tile now (over ~300 ms). */
+/** Whether `viewer` decodes new frames from `sender`'s camera tile now (over ~200 ms). */
 export async function decodesFreshFrom(viewer: UserPage, sender: string): Promise<boolean> {
   const frames = async () => {
     const track = await tileTrackId(viewer.page, sender, 'video').catch(() => null);
@@ -258,7 +258,7 @@ export async function decodesFreshFrom(viewer: UserPage, sender: string): Promis
     return (await inboundStreams(viewer.page)).filter((s) => s.trackIdentifier === track).reduce((n, s) => n + s.framesDecoded, 0);
   };
   const before = await frames();
-  await viewer.page.waitForTimeout(300);
+  await viewer.page.waitForTimeout(200);
   const after = await frames();
   return before >= 0 && after > before;
 }

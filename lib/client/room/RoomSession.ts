@@ -333,6 +333,7 @@ export class RoomSession {
 
   /** The server moved our media: new transports, everything sent again, consumers pushed anew. */
   private async moveMedia(transports: PeerTransports): Promise<void> {
+    console.info(`[confab] room ${this.slug}: the server moved our media; connecting the new transports`);
     this.transports = deferred();
     this.dispatch({ type: 'media-reset' });
     this.layers.clear();

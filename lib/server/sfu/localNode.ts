@@ -1,7 +1,7 @@
 /**
  * The embedded default: `npm start` runs one SFU node as a child process of the web process, on
- * loopback, with a fresh shared secret. If the node dies it is started again (its rooms are closed
- * and their participants told to rejoin); the web process itself never goes down with it.
+ * loopback, with a fresh shared secret. If the node dies it is started again and the web process
+ * re-creates its rooms there (RoomMedia); the web process itself never goes down with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -34,9 +34,10 @@ export async function spawnLocalSfuNode(log: Logger): Promise<LocalSfuNode> {
     child.once('exit', (code, signal) => {
       child = null;
       if (stopping) return;
+      // The first crash in a while is restarted at once: rooms on it are waiting for their media.
       // A node that keeps crashing at start-up is restarted ever more slowly, never in a hot loop.
       restarts = Date.now() - started > 60_000 ? 0 : restarts + 1;
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
+      const delay = restarts <= 1 ? 0 : Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
       log.error({ code, signal, delay }, 'SFU node exited; restarting');
       setTimeout(() => !stopping && start(), delay).unref();
     });
