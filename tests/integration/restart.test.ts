@@ -35,7 +35,7 @@ describe('start-up reconciliation', () => {
     const created = await ask<{ room: RoomSummary }>(sh!, 'room:create', { name: 'Interrupted' });
     if (!created.ok) throw new Error(created.error.message);
     for (const s of [sh!, sg!])
-      expect(await ask(s, 'room:join', { slug: created.data.room.slug })).toMatchObject({ ok: true });
+      expect(await ask(s, 'room:join', { slug: created.data.room.slug, rtpCapabilities: {} })).toMatchObject({ ok: true });
     await first.records.flush();
     await until(
       async () => (await first.db.participation.count({ where: { session: { kind: 'ROOM' } } })) === 2,
