@@ -50,6 +50,11 @@ export class Rooms {
     return pending;
   }
 
+  /** The ids of the open rooms (for in-process tools: benchmarks, RTP sources). */
+  ids(): string[] {
+    return [...this.rooms.keys()];
+  }
+
   get(roomId: string): Room | undefined {
     return this.rooms.get(roomId);
   }

@@ -174,6 +174,8 @@ export async function rtpSink(): Promise<RtpSink> {
  */
 export function ffmpegRtpSource(opts: {
   seconds: number;
+  /** Frames between key frames (default 30: one a second). ffmpeg ignores PLIs, so a new viewer waits for the next one. */
+  keyFrameInterval?: number;
   video: { port: number; rtcpPort: number; ssrc: number; payloadType: number };
   audio: { port: number; rtcpPort: number; ssrc: number; payloadType: number };
 }): { process: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
@@ -194,7 +196,7 @@ export function ffmpegRtpSource(opts: {
     '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30',
     '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
     '-t', String(seconds), '-map', '0:v',
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '30',
+    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', String(opts.keyFrameInterval ?? 30),
     ...rtp(video),
     '-t', String(seconds), '-map', '1:a', '-c:a', 'libopus', '-ac', '2', '-b:a', '32k',
     ...rtp(audio),
