@@ -15,7 +15,7 @@ import { startSfuNode } from '../sfu/node';
 import { testLog } from '../tests/support/sfu';
 import { launchBrowser, openSignedIn, signUp } from './lib/browser';
 import { benchCommand } from './lib/command';
-import { failureReport, latencyChart, LATENCY_COLUMNS, latencyRow } from './lib/latency';
+import { failureReport, latencyChart, LATENCY_COLUMNS, latencyRow, median } from './lib/latency';
 import { summarize, versusGoal } from './lib/stats';
 import type { BenchMode, BenchResult, Benchmark, BenchTable } from './lib/types';
 import { startWebServer } from './lib/webServer';
@@ -32,8 +32,21 @@ const plan: Record<BenchMode, { sizes: number[]; warmups: number; runs: number }
   full: { sizes: [3, 8], warmups: 2, runs: 20 },
 };
 
+/** Steps of a Confab join, ms after the click (the page's performance marks, lib/client/room/RoomSession.ts). */
+const STEPS = [
+  ['room:join sent', 'confab:join-sent', 'first'],
+  ['room:join answered', 'confab:join-answered', 'first'],
+  ['transports created in the page', 'confab:transports-ready', 'first'],
+  ['first consumer pushed to the page', 'confab:consumer-offered', 'first'],
+  ['last consumer accepted (acked)', 'confab:consumer-accepted', 'last'],
+  ['own camera and mic produced', 'confab:sending', 'first'],
+] as const;
+
+type Steps = Record<string, number | null>;
+
 interface SizeResult {
   others: number;
+  steps: Steps[];
   confab: number[];
   bare: number[];
   failures: string[];
@@ -77,15 +90,20 @@ async function measureSize(
   const publishers = await startPublishers(node, baseURL, others, String(others));
   let bare: BareJoiner | undefined;
   try {
-    bare = await bareJoiner(browser, node, SECRET, publishers.roomId);
+    bare = await bareJoiner(browser, baseURL, node, SECRET, publishers.roomId);
     ctx.log(`room with ${others} publishers open`);
-    const result: SizeResult = { others, confab: [], bare: [], failures: [] };
+    const result: SizeResult = { others, steps: [], confab: [], bare: [], failures: [] };
     const { warmups, runs } = plan[ctx.mode];
     for (let i = 0; i < warmups + runs; i++) {
       // Alternating, so that a noisy stretch of the machine hits both alike.
       for (const which of ['confab', 'bare'] as const) {
         try {
-          const ms = which === 'confab' ? await confabJoin(browser, baseURL, publishers.slug, others) : await bare.join(others);
+          let ms: number;
+          if (which === 'confab') {
+            const run = await confabJoin(browser, baseURL, publishers.slug, others);
+            ms = run.ms;
+            if (i >= warmups) result.steps.push(run.steps);
+          } else ms = await bare.join(others);
           if (i >= warmups) result[which].push(ms);
           ctx.log(`${others} others, ${which}${i < warmups ? ' (warm-up)' : ''}: every remote video after ${Math.round(ms)} ms`);
         } catch (err) {
@@ -101,7 +119,7 @@ async function measureSize(
 }
 
 /** A fresh account opens the room page, clicks Join, and waits for a frame on each remote video. */
-async function confabJoin(browser: Browser, baseURL: string, slug: string, others: number): Promise<number> {
+async function confabJoin(browser: Browser, baseURL: string, slug: string, others: number): Promise<{ ms: number; steps: Steps }> {
   const user = await signUp(browser, baseURL, 'Joiner');
   try {
     await openSignedIn(user, `/room/${slug}`);
@@ -110,13 +128,19 @@ async function confabJoin(browser: Browser, baseURL: string, slug: string, other
     await armAllFrames(user.page, REMOTE_VIDEO);
     await join.click();
     const last = await readAllFrames(user.page, others);
-    const click = await user.page.evaluate(
-      () => (window as unknown as { __bench: { clicks: { label: string; t: number }[] } }).__bench.clicks.filter((c) => c.label === 'Join').at(-1)?.t,
-    );
+    const { click, marks } = await user.page.evaluate(() => ({
+      click: (window as unknown as { __bench: { clicks: { label: string; t: number }[] } }).__bench.clicks.filter((c) => c.label === 'Join').at(-1)?.t,
+      marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const),
+    }));
     if (click === undefined) throw new Error('the click on Join was not seen in the page');
+    const steps: Steps = {};
+    for (const [label, name, which] of STEPS) {
+      const times = marks.filter(([n, t]) => n === name && t >= click).map(([, t]) => t - click);
+      steps[label] = times.length ? (which === 'first' ? Math.min(...times) : Math.max(...times)) : null;
+    }
     await user.page.getByRole('button', { name: 'Leave' }).click();
     await user.page.waitForURL(/\/lobby$/);
-    return last - click;
+    return { ms: last - click, steps };
   } finally {
     await user.context.close();
   }
@@ -150,7 +174,16 @@ function report(mode: BenchMode, results: SizeResult[]): BenchResult {
       `A fresh participant joins a room where others already send camera and microphone; from the click on "Join" to a presented frame on every remote video, timed in the joiner's page. ` +
       `Side by side, a bare page with only mediasoup-client joins the same room on the same SFU node through its RPC. ${ratios.join('; ')}.${failed.sentence}`,
     goalMet: mode === 'smoke' ? null : met && failures.length === 0,
-    tables: [{ columns: LATENCY_COLUMNS, rows }],
+    tables: [
+      { columns: LATENCY_COLUMNS, rows },
+      {
+        columns: ['Step of a Confab join (median over runs)', ...results.map((r) => `${r.others} others (ms after the click)`)],
+        rows: [
+          ...STEPS.map(([label]) => [label, ...results.map((r) => fmt(median(r.steps.map((s) => s[label] ?? null))))]),
+          ['every remote video presented', ...results.map((r) => fmt(median(r.confab)))],
+        ],
+      },
+    ],
     charts: [
       {
         file: 'bench/room-join.svg',
@@ -171,3 +204,5 @@ function report(mode: BenchMode, results: SizeResult[]): BenchResult {
     ],
   };
 }
+
+const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v) : '–');

@@ -18,7 +18,7 @@ export interface BareJoiner {
   close(): Promise<void>;
 }
 
-export async function bareJoiner(browser: Browser, node: SfuNode, secret: string, roomId: string): Promise<BareJoiner> {
+export async function bareJoiner(browser: Browser, baseURL: string, node: SfuNode, secret: string, roomId: string): Promise<BareJoiner> {
   const bundle = await build({
     entryPoints: [path.join(import.meta.dirname, 'bareClient.ts')],
     bundle: true,
@@ -52,8 +52,10 @@ export async function bareJoiner(browser: Browser, node: SfuNode, secret: string
   await page.exposeFunction('benchResume', (consumerId: string) =>
     client.request('consumer:resume', { roomId, peerId, consumerId }).then(() => undefined),
   );
-  await page.setContent('<!doctype html><html><body></body></html>');
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  // Served by Playwright at the app's origin: a secure context (localhost), like the app's pages.
+  const html = `<!doctype html><html><body><script>${bundle.outputFiles[0]!.text.replaceAll('</script', '<\\/script')}</script></body></html>`;
+  await page.route(`${baseURL}/__bare`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(`${baseURL}/__bare`);
   const { rtpCapabilities } = await client.request('node:capabilities', {});
   await page.evaluate((caps) => (window as unknown as { bare: { load(c: unknown): Promise<void> } }).bare.load(caps), rtpCapabilities);
 

@@ -105,6 +105,7 @@ export class RoomSession {
 
   /** Loads the media device ahead of the click on Join (the pre-join screen calls it). */
   prepare = (): Promise<void> => {
+    this.media.prefetchIce();
     this.capabilities ??= request('room:capabilities', {})
       .then(({ routerRtpCapabilities }) => this.media.load(routerRtpCapabilities))
       .catch((err: unknown) => {
@@ -126,10 +127,14 @@ export class RoomSession {
     try {
       await this.prepare();
       this.transports = deferred();
+      // Marks on the page's timeline (performance.getEntriesByType('mark')): bench/room-join.ts reads them.
+      performance.mark('confab:join-sent');
       const joined = await request('room:join', { slug: this.slug, password: options.password, rtpCapabilities: this.media.rtpCapabilities as never });
+      performance.mark('confab:join-answered');
       this.ticket = joined.seat;
       this.dispatch({ type: 'joined', snapshot: joined });
       await this.connectMedia(joined.transports);
+      performance.mark('confab:sending');
       this.setConnectionState('connected', 'joined');
       this.resendChat();
     } catch (err) {
@@ -248,6 +253,7 @@ export class RoomSession {
   private async connectMedia(transports: PeerTransports): Promise<void> {
     const ready = this.transports;
     await this.media.connect(transports);
+    performance.mark('confab:transports-ready');
     ready.resolve();
     const audio = this.options?.stream?.getAudioTracks()[0];
     const video = this.options?.stream?.getVideoTracks()[0];
@@ -342,8 +348,10 @@ export class RoomSession {
 
   private async accept(info: RoomConsumer): Promise<void> {
     if (this.state.phase !== 'joined' && this.connectionState !== 'joining') throw new Error('not in the room');
+    performance.mark('confab:consumer-offered');
     await this.transports.promise;
     const consumer = await this.media.accept(info);
+    performance.mark('confab:consumer-accepted');
     this.dispatch({
       type: 'remote-added',
       remote: {
