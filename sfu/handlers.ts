@@ -57,8 +57,9 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): 
       // The schema bounds and shapes the capabilities; mediasoup checks them per producer (canConsume).
       const { peer, worker } = await room.join(peerId, { rtpCapabilities: rtpCapabilities as types.RtpCapabilities, forceTcp });
       // After the answer has gone out, so that the web process knows the seat before its consumers.
+      const offering = room.producerIds().filter((id) => !peer.owns('producer', id) && !peer.consumes(id)).length;
       setImmediate(() => void room.consumeAll(peer));
-      return { transports: peer.transportParams(), routerId: peer.router.id, workerPid: worker.worker.pid };
+      return { transports: peer.transportParams(), routerId: peer.router.id, workerPid: worker.worker.pid, offering };
     },
 
     // Leaving a room that closed (say its worker died) or that the peer already left is success:

@@ -40,6 +40,7 @@ try {
 
 const { startSfuNode } = await import('./node');
 
+
 // A rejection nobody handled is a bug to log, not a reason to drop every call on this node.
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 process.on('uncaughtException', (err) => {
@@ -68,6 +69,23 @@ function stop(reason: string) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
 // The local node of `npm start` goes with its web process, even one killed with SIGKILL.
 exitWithParent(() => stop('parent process gone'));
+
+// A warm standby (lib/server/sfu/localNode.ts): everything is loaded; it starts when told to.
+if (process.env.SFU_STANDBY === '1') {
+  // The channel is what it waits on: it must keep the process alive meanwhile (exitWithParent unrefs it).
+  process.channel?.ref();
+  await new Promise<void>((resolve) => {
+    const onMessage = (msg: unknown) => {
+      if ((msg as { type?: string } | null)?.type !== 'start') return;
+      process.off('message', onMessage);
+      process.channel?.unref();
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: 'standby-ready' }); // a `start` sent before this listener existed would be lost
+  });
+  log.info('standby node starting');
+}
 
 node = await startSfuNode(config, log).catch((err: unknown) => {
   log.fatal({ err }, 'SFU node failed to start');

@@ -71,6 +71,8 @@ export interface RoomSnapshot {
 export interface RoomJoined extends RoomSnapshot {
   routerRtpCapabilities: unknown;
   seat: SeatTicket;
+  /** How many consumers the server is about to push for the streams already in the room. */
+  offering: number;
 }
 
 export interface RoomResumed extends RoomSnapshot {

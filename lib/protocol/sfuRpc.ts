@@ -140,7 +140,13 @@ export const sfuRpcSpecs = {
    */
   'peer:join': {
     req: z.strictObject({ ...peer, rtpCapabilities, forceTcp: z.boolean().default(false) }),
-    res: z.strictObject({ transports: peerTransports, routerId: id, workerPid: z.number().int() }),
+    res: z.strictObject({
+      transports: peerTransports,
+      routerId: id,
+      workerPid: z.number().int(),
+      /** How many producers the node is about to consume for this peer (the room's, as it joins). */
+      offering: z.number().int().min(0),
+    }),
   },
   'peer:leave': { req: z.strictObject(peer), res: empty },
   /**

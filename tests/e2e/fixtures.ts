@@ -245,9 +245,12 @@ export function sfuProcesses(port = Number(process.env.E2E_PORT ?? 3210)): { nod
       .map((l) => l.trim())
       .filter(Boolean)
       .map((l) => ({ pid: Number(l.split(/\s+/)[0]), args: l }));
-  const node = children(web).find((c) => c.args.includes('sfu/main.ts'));
-  if (!node) throw new Error(`no SFU node under web process ${web}`);
-  return { node: node.pid, workers: children(node.pid).filter((c) => c.args.includes('mediasoup-worker')).map((c) => c.pid) };
+  // The active node has mediasoup workers; a warm standby (lib/server/sfu/localNode.ts) has none yet.
+  const nodes = children(web).filter((c) => c.args.includes('sfu/main.ts'));
+  const workersOf = (pid: number) => children(pid).filter((c) => c.args.includes('mediasoup-worker')).map((c) => c.pid);
+  const node = nodes.find((n) => workersOf(n.pid).length > 0);
+  if (!node) throw new Error(`no SFU node with workers under web process ${web}`);
+  return { node: node.pid, workers: workersOf(node.pid) };
 }
 
 /** Whether `viewer` decodes new frames from `sender`'s camera tile now (over ~200 ms). */

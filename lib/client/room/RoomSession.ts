@@ -45,6 +45,13 @@ type Listeners = {
   [RoomSessionEvent.ConnectionStateChanged]: (next: ConnectionState, previous: ConnectionState) => void;
 };
 
+/**
+ * After a join, our own camera and microphone start once the room's streams have been accepted (or
+ * after this long): starting the encoders competes for the CPU with the first remote pictures, and
+ * the joiner's first wish is to see the room.
+ */
+const SEND_AFTER_RECEIVING_MAX_MS = 1_500;
+
 /** A resume the server could not answer (busy, restarting) is tried again after this. */
 const RESUME_RETRY_MS = 1_000;
 
@@ -75,6 +82,8 @@ export class RoomSession {
   /** Resolved once the current transports exist locally: pushed consumers wait for it. */
   private transports = deferred();
   private screenTrack: MediaStreamTrack | null = null;
+  /** Counts the consumers the join said are coming; resolves once they were all accepted. */
+  private initialOffers: { left: number; done: () => void } | null = null;
   private readonly layers = new Map<string, number>();
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
   private unbind: (() => void) | null = null;
@@ -133,7 +142,11 @@ export class RoomSession {
       performance.mark('confab:join-answered');
       this.ticket = joined.seat;
       this.dispatch({ type: 'joined', snapshot: joined });
-      await this.connectMedia(joined.transports);
+      const received = new Promise<void>((done) => {
+        this.initialOffers = { left: joined.offering, done };
+        if (joined.offering === 0) done();
+      });
+      await this.connectMedia(joined.transports, received);
       performance.mark('confab:sending');
       this.setConnectionState('connected', 'joined');
       this.resendChat();
@@ -249,12 +262,16 @@ export class RoomSession {
     });
   }
 
-  /** Connects the transports the server gave us and sends what we send (again, after a move). */
-  private async connectMedia(transports: PeerTransports): Promise<void> {
+  /**
+   * Connects the transports the server gave us and sends what we send (again, after a move), once
+   * `receivedFirst` settled or SEND_AFTER_RECEIVING_MAX_MS passed.
+   */
+  private async connectMedia(transports: PeerTransports, receivedFirst: Promise<void> = Promise.resolve()): Promise<void> {
     const ready = this.transports;
     await this.media.connect(transports);
     performance.mark('confab:transports-ready');
     ready.resolve();
+    await Promise.race([receivedFirst, new Promise((r) => setTimeout(r, SEND_AFTER_RECEIVING_MAX_MS))]);
     const audio = this.options?.stream?.getAudioTracks()[0];
     const video = this.options?.stream?.getVideoTracks()[0];
     const { local } = this.state;
@@ -340,6 +357,7 @@ export class RoomSession {
   /** The server moved our media: new transports, everything sent again, consumers pushed anew. */
   private async moveMedia(transports: PeerTransports): Promise<void> {
     console.info(`[confab] room ${this.slug}: the server moved our media; connecting the new transports`);
+    performance.mark('confab:media-moved');
     this.transports = deferred();
     this.dispatch({ type: 'media-reset' });
     this.layers.clear();
@@ -350,7 +368,13 @@ export class RoomSession {
     if (this.state.phase !== 'joined' && this.connectionState !== 'joining') throw new Error('not in the room');
     performance.mark('confab:consumer-offered');
     await this.transports.promise;
-    const consumer = await this.media.accept(info);
+    const consumer = await this.media.accept(info).finally(() => {
+      const offers = this.initialOffers;
+      if (offers && --offers.left <= 0) {
+        this.initialOffers = null;
+        offers.done();
+      }
+    });
     performance.mark('confab:consumer-accepted');
     this.dispatch({
       type: 'remote-added',

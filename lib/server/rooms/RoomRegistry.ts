@@ -191,6 +191,7 @@ export class RoomRegistry {
       ...this.snapshot(room, seat, chat, joined.transports),
       routerRtpCapabilities: room.rtpCapabilities,
       seat: { token, graceMs: this.opts.resumeGraceMs },
+      offering: joined.offering,
     };
   }
 

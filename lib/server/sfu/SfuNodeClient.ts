@@ -47,7 +47,7 @@ export interface SfuNodeClientOptions {
   /** Per request; a request that times out may still have run on the node. Default 10 s. */
   requestTimeoutMs?: number;
   /**
-   * Reconnect backoff, randomised ±50%. Defaults 200 ms → 1 s: rooms on a node that restarts wait
+   * Reconnect backoff, randomised ±50%. Defaults 100 → 500 ms: rooms on a node that restarts wait
    * for this connection to re-create their media, and an attempt at a closed port costs nothing.
    */
   reconnectDelayMs?: number;
@@ -86,8 +86,8 @@ export class SfuNodeClient {
       auth,
       transports: ['websocket'],
       forceNew: true,
-      reconnectionDelay: opts.reconnectDelayMs ?? 200,
-      reconnectionDelayMax: opts.reconnectDelayMaxMs ?? 1_000,
+      reconnectionDelay: opts.reconnectDelayMs ?? 100,
+      reconnectionDelayMax: opts.reconnectDelayMaxMs ?? 500,
       randomizationFactor: 0.5,
       // With no `ca`, Node's own trust store verifies the node; verification is never turned off.
       ...(opts.ca ? { ca: opts.ca } : {}),
