@@ -340,6 +340,7 @@ export class RoomSession {
         // The server resumed every consumer we kept; off-screen tiles pause theirs again.
         for (const id of this.media.pausedConsumerIds()) void this.media.setConsumerPaused(id, true, true);
       }
+      performance.mark('confab:seat-resumed');
       this.setConnectionState('connected', 'seat resumed');
       this.resendChat();
     } catch (err) {
@@ -427,7 +428,10 @@ export class RoomSession {
     const onDisconnect = () => {
       if (this.state.phase === 'joined') this.setConnectionState('reconnecting', 'connection lost');
     };
-    const onConnect = () => void this.resume();
+    const onConnect = () => {
+      if (this.connectionState === 'reconnecting') performance.mark('confab:socket-back');
+      void this.resume();
+    };
     socket.on('disconnect', onDisconnect);
     socket.on('connect', onConnect);
     return () => {
