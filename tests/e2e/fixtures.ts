@@ -265,3 +265,45 @@ export async function decodesFreshFrom(viewer: UserPage, sender: string): Promis
   const after = await frames();
   return before >= 0 && after > before;
 }
+
+/**
+ * Every participant decodes fresh frames from every other (all pairs watched at once); returns how
+ * long after `since` the last pair came back.
+ */
+export async function everyoneDecodesAgain(users: UserPage[], since: number, timeout: number): Promise<number> {
+  const pairs = users.flatMap((viewer) => users.filter((s) => s !== viewer).map((sender) => ({ viewer, sender })));
+  const back = await Promise.all(
+    pairs.map(async ({ viewer, sender }) => {
+      await expect.poll(() => decodesFreshFrom(viewer, sender.name), { timeout, intervals: [50] }).toBe(true);
+      return Date.now() - since;
+    }),
+  );
+  return Math.max(...back);
+}
+
+/**
+ * Three people in a room, each decoding the other two. `beforeJoin` runs on each guest's page
+ * before it opens the room (e.g. to install serverLink()).
+ */
+export async function meeting(
+  browser: Browser,
+  name: string,
+  opts: { baseURL?: string; beforeJoin?: (user: UserPage) => Promise<void> } = {},
+): Promise<UserPage[]> {
+  const alice = await registerUser(browser, 'Alice', opts.baseURL);
+  const bob = await registerUser(browser, 'Bob', opts.baseURL);
+  const carol = await registerUser(browser, 'Carol', opts.baseURL);
+  await alice.page.getByLabel('Room name').fill(name);
+  await alice.page.getByRole('button', { name: 'Create room' }).click();
+  await expect(alice.page).toHaveURL(/\/room\//);
+  await alice.page.getByRole('button', { name: 'Join' }).click();
+  await expect(alice.page.getByTestId('room')).toBeVisible();
+  for (const guest of [bob, carol]) {
+    await opts.beforeJoin?.(guest);
+    await joinRoom(guest, alice.page.url());
+  }
+  for (const user of [alice, bob, carol]) {
+    await expect.poll(() => decodingVideoStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  }
+  return [alice, bob, carol];
+}

@@ -1,38 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { decodesFreshFrom, decodingVideoStreams, joinRoom, registerUser, sfuProcesses, watchForElement, type UserPage } from './fixtures';
-
-/** Three people in a room, each decoding the other two. */
-async function meeting(browser: import('@playwright/test').Browser, name: string): Promise<UserPage[]> {
-  const alice = await registerUser(browser, 'Alice');
-  const bob = await registerUser(browser, 'Bob');
-  const carol = await registerUser(browser, 'Carol');
-  await alice.page.getByLabel('Room name').fill(name);
-  await alice.page.getByRole('button', { name: 'Create room' }).click();
-  await expect(alice.page).toHaveURL(/\/room\//);
-  await alice.page.getByRole('button', { name: 'Join' }).click();
-  await expect(alice.page.getByTestId('room')).toBeVisible();
-  await joinRoom(bob, alice.page.url());
-  await joinRoom(carol, alice.page.url());
-  for (const user of [alice, bob, carol]) {
-    await expect.poll(() => decodingVideoStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-  }
-  return [alice, bob, carol];
-}
-
-/**
- * Every participant decodes fresh frames from every other (all pairs watched at once); returns how
- * long after `since` the last pair came back.
- */
-async function everyoneDecodesAgain(users: UserPage[], since: number, timeout: number): Promise<number> {
-  const pairs = users.flatMap((viewer) => users.filter((s) => s !== viewer).map((sender) => ({ viewer, sender })));
-  const back = await Promise.all(
-    pairs.map(async ({ viewer, sender }) => {
-      await expect.poll(() => decodesFreshFrom(viewer, sender.name), { timeout, intervals: [50] }).toBe(true);
-      return Date.now() - since;
-    }),
-  );
-  return Math.max(...back);
-}
+import { everyoneDecodesAgain, meeting, sfuProcesses, watchForElement, type UserPage } from './fixtures';
 
 /** Where the time went, in each page: its media marks (lib/client/room/RoomSession.ts) after `since`. */
 async function logMediaMarks(users: UserPage[], since: number) {

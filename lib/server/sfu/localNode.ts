@@ -76,8 +76,9 @@ export async function spawnLocalSfuNode(log: Logger): Promise<LocalSfuNode> {
   const activeExited = (code: number | null, signal: NodeJS.Signals | null) => {
     active = null;
     if (stopping) return;
-    // A node that keeps crashing soon after it started is restarted ever more slowly, never in a hot loop.
-    restarts = Date.now() - activeSince > 60_000 ? 0 : restarts + 1;
+    // A node that keeps crashing soon after it started (within 10 s: a start-up failure, not a worker
+    // or machine fault in a node that served) is restarted ever more slowly, never in a hot loop.
+    restarts = Date.now() - activeSince > 10_000 ? 0 : restarts + 1;
     const delay = restarts <= 1 ? 0 : Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
     log.error({ code, signal, delay, standby: !!spare && delay === 0 }, 'SFU node exited; restarting');
     setTimeout(() => {
