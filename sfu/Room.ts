@@ -177,12 +177,12 @@ export class Room {
    * of N senders costs the time of one consume, not N in a row.
    */
   consumeAll(peer: Peer): Promise<void> {
-    return Promise.all([...this.producers.values()].map((entry) => this.consumeFor(peer, entry))).then(() => undefined);
+    return Promise.all(this.owed(peer).map((entry) => this.consumeFor(peer, entry))).then(() => undefined);
   }
 
-  /** Every producer of the room, for tests and in-process sources. */
-  producerIds(): string[] {
-    return [...this.producers.keys()];
+  /** How many producers consumeAll() is about to offer the peer (the join tells its browser). */
+  offerCount(peer: Peer): number {
+    return this.owed(peer).length;
   }
 
   close(reason: RoomCloseReason): void {
@@ -208,8 +208,17 @@ export class Room {
   }
 
   /** Consumes one producer for one peer and announces it; failures are logged, never thrown. */
+  /** Whether the peer should be offered this producer and has not been yet. */
+  private owes(peer: Peer, entry: PublishedProducer): boolean {
+    return entry.owner !== peer && !peer.consumes(entry.producer.id);
+  }
+
+  private owed(peer: Peer): PublishedProducer[] {
+    return [...this.producers.values()].filter((entry) => this.owes(peer, entry));
+  }
+
   private async consumeFor(peer: Peer, entry: PublishedProducer): Promise<void> {
-    if (entry.owner === peer || peer.consumes(entry.producer.id)) return;
+    if (!this.owes(peer, entry)) return;
     try {
       await this.pipe(entry, peer.router);
       if (entry.producer.closed) return;

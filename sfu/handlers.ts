@@ -57,7 +57,7 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): 
       // The schema bounds and shapes the capabilities; mediasoup checks them per producer (canConsume).
       const { peer, worker } = await room.join(peerId, { rtpCapabilities: rtpCapabilities as types.RtpCapabilities, forceTcp });
       // After the answer has gone out, so that the web process knows the seat before its consumers.
-      const offering = room.producerIds().filter((id) => !peer.owns('producer', id) && !peer.consumes(id)).length;
+      const offering = room.offerCount(peer);
       setImmediate(() => void room.consumeAll(peer));
       return { transports: peer.transportParams(), routerId: peer.router.id, workerPid: worker.worker.pid, offering };
     },

@@ -8,7 +8,6 @@ import { RoomSession } from '../room/RoomSession';
 import { initialRoomState } from '../sfu/roomReducer';
 
 export type { JoinOptions } from '../room/RoomSession';
-export { layerForWidth } from '../room/RoomSession';
 
 export function useRoom(slug: string, myName: string) {
   const [session] = useState(() => new RoomSession(slug, myName));

@@ -10,7 +10,6 @@ import {
   ErrorCode,
   roomClosedReasons,
   roomClosedText,
-  type ChatMessageView,
   type PeerTransports,
   type RoomClosedReason,
   type RoomConsumer,
@@ -20,8 +19,10 @@ import {
 import { stopStream } from '../media';
 import { getSocket, request, RequestError } from '../socket';
 import { SfuClient } from '../sfu/SfuClient';
+import { layerForWidth } from '../sfu/layers';
 import { initialRoomState, roomReducer, type RoomEvent, type RoomState } from '../sfu/roomReducer';
 import { QualityMonitor } from './QualityMonitor';
+import { RoomChat } from './RoomChat';
 
 export interface JoinOptions {
   password?: string;
@@ -55,13 +56,6 @@ const SEND_AFTER_RECEIVING_MAX_MS = 1_500;
 /** A resume the server could not answer (busy, restarting) is tried again after this. */
 const RESUME_RETRY_MS = 1_000;
 
-/** Tile width (CSS px) → simulcast layer: thumbnails get ¼ resolution, large tiles the full one. */
-export function layerForWidth(width: number): number {
-  if (width >= 560) return 2;
-  if (width >= 240) return 1;
-  return 0;
-}
-
 function deferred() {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -86,12 +80,15 @@ export class RoomSession {
   private initialOffers: { left: number; done: () => void } | null = null;
   private readonly layers = new Map<string, number>();
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
+  private readonly chat: RoomChat;
   private unbind: (() => void) | null = null;
 
   constructor(
     readonly slug: string,
-    private readonly myName: string,
-  ) {}
+    myName: string,
+  ) {
+    this.chat = new RoomChat(() => this.state, (event) => this.dispatch(event), myName);
+  }
 
   getState = (): RoomState => this.state;
 
@@ -149,7 +146,7 @@ export class RoomSession {
       await this.connectMedia(joined.transports, received);
       performance.mark('confab:sending');
       this.setConnectionState('connected', 'joined');
-      this.resendChat();
+      this.chat.resendUnsent();
     } catch (err) {
       const e = err instanceof RequestError ? err : new RequestError(ErrorCode.Internal, (err as Error).message);
       if (rejoin) return this.closeWith(e.code === ErrorCode.Forbidden ? 'removed-by-host' : 'seat-expired');
@@ -161,10 +158,7 @@ export class RoomSession {
 
   leave = async (): Promise<void> => {
     const wasIn = this.state.phase === 'joined';
-    this.teardownMedia();
-    stopStream(this.options?.stream ?? null);
-    this.options = null;
-    this.ticket = null;
+    this.endSeat();
     this.setConnectionState('idle', 'left');
     this.dispatch({ type: 'left' });
     if (wasIn) await request('room:leave', {}).catch(() => undefined);
@@ -173,8 +167,7 @@ export class RoomSession {
   /** The page is going away: leave the room, stop listening. */
   dispose(): void {
     if (this.state.phase === 'joined') void request('room:leave', {}).catch(() => undefined);
-    this.teardownMedia();
-    stopStream(this.options?.stream ?? null);
+    this.endSeat();
     this.unbind?.();
     this.unbind = null;
   }
@@ -201,21 +194,8 @@ export class RoomSession {
     }
   };
 
-  say = (text: string) => {
-    const selfId = this.state.selfId;
-    if (!selfId) return;
-    const clientId = crypto.randomUUID();
-    const message = { id: clientId, clientId, userId: selfId, name: this.myName, text, sentAt: Date.now() };
-    this.dispatch({ type: 'chat-pending', message });
-    void this.sendChat(message);
-  };
-
-  retryChat = (clientId: string) => {
-    const m = this.state.chat.find((x) => x.clientId === clientId);
-    if (!m) return;
-    this.dispatch({ type: 'chat-pending', message: m });
-    void this.sendChat(m);
-  };
+  say = (text: string) => this.chat.say(text);
+  retryChat = (clientId: string) => this.chat.retry(clientId);
 
   /** Tiles report their size and visibility; the SFU then sends the right layer, or nothing. */
   tileChanged = (consumerId: string, width: number, visible: boolean) => {
@@ -297,25 +277,16 @@ export class RoomSession {
     await this.media.setProducerPaused(source, !on).catch(() => this.dispatch({ type: 'local', local: { [source]: !on } }));
   }
 
-  private async sendChat(message: ChatMessageView) {
-    try {
-      const { message: stored } = await request('chat:send', { clientId: message.clientId, text: message.text });
-      this.dispatch({ type: 'chat', message: stored });
-    } catch {
-      this.dispatch({ type: 'chat-failed', clientId: message.clientId });
-    }
-  }
-
-  /** Messages we could not deliver before (e.g. the socket dropped) go out again, same clientId. */
-  private resendChat() {
-    for (const m of this.state.chat) if (m.status !== 'sent') void this.sendChat(m);
-  }
-
-  private closeWith(reason: RoomClosedReason) {
+  /** Our media, camera and seat ticket are done with (left, closed, or the page went away). */
+  private endSeat() {
     this.teardownMedia();
     stopStream(this.options?.stream ?? null);
     this.options = null;
     this.ticket = null;
+  }
+
+  private closeWith(reason: RoomClosedReason) {
+    this.endSeat();
     this.setConnectionState('closed', reason);
     this.dispatch({ type: 'closed', reason });
   }
@@ -342,7 +313,7 @@ export class RoomSession {
       }
       performance.mark('confab:seat-resumed');
       this.setConnectionState('connected', 'seat resumed');
-      this.resendChat();
+      this.chat.resendUnsent();
     } catch (err) {
       const code = err instanceof RequestError ? err.code : ErrorCode.Internal;
       if (code === ErrorCode.SeatExpired) return this.join(this.options, true);
