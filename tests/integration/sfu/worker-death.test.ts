@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@/lib/protocol';
 import type { SfuNodeClient } from '@/lib/server/sfu/SfuNodeClient';
 import type { SfuNode } from '@/sfu/node';
-import { connectClient, opusParameters, record, startTestSfu, until, vp8Parameters } from '../../support/sfu';
+import { connectClient, record, startTestSfu, until } from '../../support/sfu';
+import { rpcHelpers } from '../../support/sfuRpc';
 
 let node: SfuNode;
 let client: SfuNodeClient;
+const { produce } = rpcHelpers(() => client);
 beforeAll(async () => {
   node = await startTestSfu({ SFU_WORKERS: '2' });
   client = await connectClient(node);
@@ -48,22 +50,8 @@ describe('SFU worker death', () => {
     const doomedPid = s2.workerPid;
 
     // s2 (on the doomed worker) sends its camera to s1; s1 sends its mic to s2.
-    const camera = await client.request('producer:create', {
-      roomId: 'spanning',
-      peerId: 's2',
-      transportId: s2.transports.send.id,
-      kind: 'video',
-      rtpParameters: vp8Parameters(1),
-      source: 'camera',
-    });
-    const mic = await client.request('producer:create', {
-      roomId: 'spanning',
-      peerId: 's1',
-      transportId: s1.transports.send.id,
-      kind: 'audio',
-      rtpParameters: opusParameters(2),
-      source: 'mic',
-    });
+    const camera = await produce('spanning', 's2', s2.transports.send.id, 'camera', 1);
+    const mic = await produce('spanning', 's1', s1.transports.send.id, 'mic', 2);
     const [s1Camera] = await news.wait((e) => e.peerId === 's1' && e.consumer.producerId === camera.producerId);
     const [s2Mic] = await news.wait((e) => e.peerId === 's2' && e.consumer.producerId === mic.producerId);
     const survivorBefore = await client.request('peer:sync', { roomId: 'survivor', peerId: 'b' });
@@ -110,27 +98,13 @@ describe('SFU worker death', () => {
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // s2's browser sends again on its new transport, and s1 is given the new camera.
-    const cameraAgain = await client.request('producer:create', {
-      roomId: 'spanning',
-      peerId: 's2',
-      transportId: resetOf('s2').transports.send.id,
-      kind: 'video',
-      rtpParameters: vp8Parameters(3),
-      source: 'camera',
-    });
+    const cameraAgain = await produce('spanning', 's2', resetOf('s2').transports.send.id, 'camera', 3);
     await news.wait((e) => e.peerId === 's1' && e.consumer.producerId === cameraAgain.producerId);
 
     // 'doomed' lost its primary router: it has a new one, and its peer and new peers work in it.
     const aSync = await client.request('peer:sync', { roomId: 'doomed', peerId: 'a' });
     expect(aSync.transports).toEqual(resetOf('a').transports);
-    const aMic = await client.request('producer:create', {
-      roomId: 'doomed',
-      peerId: 'a',
-      transportId: resetOf('a').transports.send.id,
-      kind: 'audio',
-      rtpParameters: opusParameters(4),
-      source: 'mic',
-    });
+    const aMic = await produce('doomed', 'a', resetOf('a').transports.send.id, 'mic', 4);
     await join(client, 'doomed', 'late');
     await news.wait((e) => e.roomId === 'doomed' && e.peerId === 'late' && e.consumer.producerId === aMic.producerId);
 
@@ -225,14 +199,7 @@ describe('SFU worker death', () => {
       expect(again.workerPid).toBe(workers[0]!.pid);
       // The room works on the new worker: p1's mic reaches p2.
       const news = record(c, 'consumer:new');
-      const mic = await c.request('producer:create', {
-        roomId: 'alone',
-        peerId: 'p1',
-        transportId: again.transports.send.id,
-        kind: 'audio',
-        rtpParameters: opusParameters(5),
-        source: 'mic',
-      });
+      const mic = await rpcHelpers(() => c).produce('alone', 'p1', again.transports.send.id, 'mic', 5);
       await news.wait((e) => e.peerId === 'p2' && e.consumer.producerId === mic.producerId);
       expect(closedRooms.seen).toEqual([]);
     } finally {
