@@ -39,6 +39,7 @@ const STEPS = [
   ['transports created in the page', 'confab:transports-ready', 'first'],
   ['first consumer pushed to the page', 'confab:consumer-offered', 'first'],
   ['last consumer accepted (acked)', 'confab:consumer-accepted', 'last'],
+  ['first packets of every remote video', 'confab:consumer-flowing', 'last'],
   ['own camera and mic produced', 'confab:sending', 'first'],
 ] as const;
 
@@ -128,6 +129,8 @@ async function confabJoin(browser: Browser, baseURL: string, slug: string, other
     await armAllFrames(user.page, REMOTE_VIDEO);
     await join.click();
     const last = await readAllFrames(user.page, others);
+    // Our own media starts after the others' first pictures: wait for it, so the steps table shows when.
+    await user.page.waitForFunction(() => performance.getEntriesByName('confab:sending').length > 0, null, { timeout: 5000 }).catch(() => undefined);
     const { click, marks } = await user.page.evaluate(() => ({
       click: (window as unknown as { __bench: { clicks: { label: string; t: number }[] } }).__bench.clicks.filter((c) => c.label === 'Join').at(-1)?.t,
       marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime] as const),

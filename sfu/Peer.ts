@@ -83,6 +83,8 @@ export class Peer {
   private readonly transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   private readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   private readonly consumers = new Map<string, types.Consumer<ConsumerAppData>>();
+  /** Producers a consume() is under way for (see consume). */
+  private readonly consuming = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -242,8 +244,9 @@ export class Peer {
     return this.own('producer', producerId);
   }
 
-  /** Whether this peer already consumes the producer (consumers are made once per producer). */
+  /** Whether this peer already consumes the producer, or is being given it (one consumer per producer). */
   consumes(producerId: string): boolean {
+    if (this.consuming.has(producerId)) return true;
     for (const c of this.consumers.values()) if (c.producerId === producerId) return true;
     return false;
   }
@@ -255,7 +258,8 @@ export class Peer {
   async consume(producer: { id: string; appData: ProducerAppData }): Promise<types.Consumer<ConsumerAppData>> {
     this.assertOpen();
     const transport = this.transport('recv');
-    if (this.consumers.size >= PEER_LIMITS.consumers) {
+    if (this.consumes(producer.id)) throw invalidState(`Peer already consumes producer ${producer.id}`);
+    if (this.consumers.size + this.consuming.size >= PEER_LIMITS.consumers) {
       throw invalidState(`Consumer limit (${PEER_LIMITS.consumers}) reached`);
     }
     const { rtpCapabilities } = this.opts;
@@ -264,6 +268,9 @@ export class Peer {
       throw badRequest(`These rtpCapabilities cannot consume producer ${producer.id}`);
     }
     const { peerId, source } = producer.appData;
+    // Reserved before the await: consumes of one peer run concurrently (a join's N producers cost
+    // about one worker round trip, not N), and the checks above must hold for all of them.
+    this.consuming.add(producer.id);
     const consumer = await mediasoupCall(() =>
       transport.consume<ConsumerAppData>({
         producerId: producer.id,
@@ -274,7 +281,7 @@ export class Peer {
         preferredLayers: { spatialLayer: 0 },
         appData: { producerPeerId: peerId, source, streamId: streamIdOf(peerId, source) },
       }),
-    );
+    ).finally(() => this.consuming.delete(producer.id));
     if (this.closed) {
       consumer.close(); // the peer left while the worker was creating it
       throw invalidState('Peer left');

@@ -222,8 +222,8 @@ export class Room {
     try {
       await this.pipe(entry, peer.router);
       if (entry.producer.closed) return;
-      // Checked again in the peer's queue: a join's consumeAll and a new producer's fan-out may race.
-      const consumer = await peer.serial(async () => (peer.consumes(entry.producer.id) ? null : peer.consume(entry.producer)));
+      // Checked again after the pipe: a join's consumeAll and a new producer's fan-out may race.
+      const consumer = peer.consumes(entry.producer.id) ? null : await peer.consume(entry.producer);
       if (consumer) this.emit('consumer:new', { roomId: this.id, peerId: peer.id, consumer: infoOf(consumer) });
     } catch (err) {
       if (peer.isClosed || entry.producer.closed || this.closed) return; // a race with leaving: nothing to do

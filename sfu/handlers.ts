@@ -29,6 +29,15 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): 
     return member.peer.serial(() => task(member, room));
   }
 
+  /**
+   * Runs `task` for a joined peer at once, not behind its queue: for requests on one existing
+   * consumer that check nothing across an await. Their worker requests still keep the order they
+   * arrived in (mediasoup's channel is FIFO), and a join's many resumes do not wait on each other.
+   */
+  function asPeerNow<T>(req: { roomId: string; peerId: string }, task: (member: Member) => Promise<T>) {
+    return task(rooms.require(req.roomId).member(req.peerId));
+  }
+
   let capabilities: Promise<types.RtpCapabilities> | undefined;
   /** Read once from a throwaway router: every router has the same (MEDIA_CODECS). */
   const routerCapabilities = () =>
@@ -128,13 +137,13 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): 
       }),
 
     'consumer:resume': (req) =>
-      asPeer(req, async ({ peer }) => {
+      asPeerNow(req, async ({ peer }) => {
         await peer.resumeConsumer(req.consumerId);
         return done;
       }),
 
     'consumer:pause': (req) =>
-      asPeer(req, async ({ peer }) => {
+      asPeerNow(req, async ({ peer }) => {
         const consumer = peer.consumer(req.consumerId);
         await mediasoupCall(() => consumer.pause());
         return done;

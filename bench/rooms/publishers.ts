@@ -38,7 +38,7 @@ function connect(baseURL: string, cookie: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(baseURL, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
     // Bots accept every consumer they are offered (their media goes nowhere: they never connect ICE).
-    socket.on('room:consumer-new', (_c: unknown, ack: (a: Ack<object>) => void) => ack({ ok: true, data: {} }));
+    socket.on('room:consumers-new', (_c: unknown, ack: (a: Ack<object>) => void) => ack({ ok: true, data: { refused: [] } }));
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });

@@ -10,6 +10,7 @@ import type { IceConfig } from './ice';
 import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
+  ConsumersAccepted,
   PeerTransports,
   RoomClosedReason,
   RoomConsumer,
@@ -91,10 +92,12 @@ export interface ServerToClientEvents {
   /** A participant's connection dropped (their seat is kept for a while) or came back. */
   'room:participant-state': (msg: { userId: string; connection: SeatConnection }) => void;
   /**
-   * A request: accept this consumer (create it locally) and ack. The server resumes it on an ok
-   * ack and closes it on an error. A consumerId already accepted is acked ok again.
+   * A request: accept these consumers (create them locally, in one renegotiation) and ack with the
+   * ones refused. The server resumes the others and closes the refused ones (all of them on an
+   * error ack). A consumerId already accepted is accepted again. A join's consumers come as one
+   * batch; a new producer's as a batch of one.
    */
-  'room:consumer-new': (consumer: RoomConsumer, ack: (res: Ack<Empty>) => void) => void;
+  'room:consumers-new': (push: { consumers: RoomConsumer[] }, ack: (res: Ack<ConsumersAccepted>) => void) => void;
   'room:consumer-closed': (msg: { consumerId: string }) => void;
   'room:consumer-state': (msg: RoomConsumerState) => void;
   /**

@@ -32,6 +32,11 @@ export interface RoomParticipant {
  */
 export type RoomConsumer = Omit<ConsumerInfo, 'producerPeerId'> & { userId: string };
 
+/** A browser's answer to a batch of pushed consumers: the ones it could not take (closed by the server). */
+export interface ConsumersAccepted {
+  refused: string[];
+}
+
 /** A consumer's media, as the node reports it: score 0–10 (10 = perfect), and the layer forwarded. */
 export interface RoomConsumerState {
   consumerId: string;

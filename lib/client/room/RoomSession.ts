@@ -18,7 +18,7 @@ import {
 } from '../../protocol';
 import { stopStream } from '../media';
 import { getSocket, request, RequestError } from '../socket';
-import { SfuClient } from '../sfu/SfuClient';
+import { firstMedia, SfuClient } from '../sfu/SfuClient';
 import { layerForWidth } from '../sfu/layers';
 import { initialRoomState, roomReducer, type RoomEvent, type RoomState } from '../sfu/roomReducer';
 import { QualityMonitor } from './QualityMonitor';
@@ -47,9 +47,9 @@ type Listeners = {
 };
 
 /**
- * After a join, our own camera and microphone start once the room's streams have been accepted (or
- * after this long): starting the encoders competes for the CPU with the first remote pictures, and
- * the joiner's first wish is to see the room.
+ * After a join, our own camera and microphone start once the room's streams have been accepted and
+ * each video's first packets have come (or after this long): starting the encoders competes for
+ * the CPU with the first remote pictures, and the joiner's first wish is to see the room.
  */
 const SEND_AFTER_RECEIVING_MAX_MS = 1_500;
 
@@ -76,7 +76,7 @@ export class RoomSession {
   /** Resolved once the current transports exist locally: pushed consumers wait for it. */
   private transports = deferred();
   private screenTrack: MediaStreamTrack | null = null;
-  /** Counts the consumers the join said are coming; resolves once they were all accepted. */
+  /** Counts the consumers the join said are coming; resolves once each was accepted and flowing. */
   private initialOffers: { left: number; done: () => void } | null = null;
   private readonly layers = new Map<string, number>();
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
@@ -336,18 +336,37 @@ export class RoomSession {
     await this.connectMedia(transports);
   }
 
-  private async accept(info: RoomConsumer): Promise<void> {
-    if (this.state.phase !== 'joined' && this.connectionState !== 'joining') throw new Error('not in the room');
+  /**
+   * Takes a batch of pushed consumers; returns the ids it could not take. Every consume starts in
+   * the same task, so mediasoup-client makes them all in one renegotiation.
+   */
+  private async acceptAll(batch: RoomConsumer[]): Promise<string[]> {
+    if (this.state.phase !== 'joined' && this.connectionState !== 'joining') return batch.map((c) => c.consumerId);
     performance.mark('confab:consumer-offered');
     await this.transports.promise;
-    const consumer = await this.media.accept(info).finally(() => {
-      const offers = this.initialOffers;
+    const results = await Promise.allSettled(batch.map((info) => this.accept(info)));
+    return batch.filter((_, i) => results[i]!.status === 'rejected').map((c) => c.consumerId);
+  }
+
+  private async accept(info: RoomConsumer): Promise<void> {
+    const offers = this.initialOffers;
+    const settled = () => {
       if (offers && --offers.left <= 0) {
-        this.initialOffers = null;
+        if (this.initialOffers === offers) this.initialOffers = null;
         offers.done();
       }
+    };
+    const consumer = await this.media.accept(info).catch((err: unknown) => {
+      settled();
+      throw err;
     });
     performance.mark('confab:consumer-accepted');
+    if (consumer.kind === 'video') {
+      void firstMedia(consumer.track, SEND_AFTER_RECEIVING_MAX_MS).then(() => {
+        performance.mark('confab:consumer-flowing');
+        settled();
+      });
+    } else settled();
     this.dispatch({
       type: 'remote-added',
       remote: {
@@ -368,11 +387,8 @@ export class RoomSession {
   private bind(): () => void {
     const socket = getSocket();
     const handlers = {
-      'room:consumer-new': (info, ack) => {
-        this.accept(info).then(
-          () => ack({ ok: true, data: {} }),
-          (err: unknown) => ack({ ok: false, error: { code: ErrorCode.InvalidState, message: String((err as Error)?.message ?? err).slice(0, 200) } }),
-        );
+      'room:consumers-new': ({ consumers }, ack) => {
+        void this.acceptAll(consumers).then((refused) => ack({ ok: true, data: { refused } }));
       },
       'room:consumer-closed': ({ consumerId }) => {
         this.media.drop(consumerId);

@@ -321,7 +321,8 @@ export class SfuClient {
 }
 
 /** Resolves when a remote track gets its first media (it starts muted), or after `maxWaitMs`. */
-function firstMedia(track: MediaStreamTrack, maxWaitMs: number): Promise<void> {
+/** Resolves when the track's first media arrived (it unmutes), or after `maxWaitMs`. */
+export function firstMedia(track: MediaStreamTrack, maxWaitMs: number): Promise<void> {
   if (!track.muted) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, maxWaitMs);

@@ -13,14 +13,20 @@ import type { LiveRoom } from './LiveRoom';
 import type { Seat } from './Seat';
 import type { SfuNode, SfuNodes } from './sfuNodes';
 
-/** A browser that has not accepted a consumer by then is asked once more, then left to its resume. */
+/** A browser that has not answered a push by then is asked once more, then left to its resume. */
 const PUSH_TIMEOUT_MS = 10_000;
+/**
+ * A join's consumers go to the browser as one batch, accepted in one renegotiation; the node makes
+ * them right after its answer, in a few ms. If some never come (their producer closed), the ones
+ * made go out after this long anyway.
+ */
+const JOIN_BATCH_MAX_WAIT_MS = 400;
 /** Between attempts to re-create a room whose node went away, while no node will take it. */
 const HEAL_RETRY_MS = 1_000;
 
 /** What a browser may answer to a consumer push (anything else counts as a refusal). */
 const pushAck = z.union([
-  z.strictObject({ ok: z.literal(true), data: z.unknown().optional() }),
+  z.strictObject({ ok: z.literal(true), data: z.strictObject({ refused: z.array(z.string().max(64)).max(1000) }) }),
   z.strictObject({ ok: z.literal(false), error: z.looseObject({ code: z.string().max(64) }) }),
 ]);
 
@@ -85,15 +91,34 @@ export class RoomMedia {
     for (const c of state.consumers) {
       if (have.has(c.consumerId)) void room.node.request('consumer:resume', { ...peer, consumerId: c.consumerId }).catch(() => undefined);
     }
-    seat.outbox.push(...missing.map((c) => toRoomConsumer(c)));
+    // What waited in the outbox is among what the node holds: `missing` replaces it.
+    seat.awaitedOffers = 0;
+    seat.outbox.splice(0, seat.outbox.length, ...missing.map((c) => toRoomConsumer(c)));
     setImmediate(() => this.flush(room, seat));
     return { transports: state.transports, connected: state.connected, consumerIds: state.consumers.map((c) => c.consumerId) };
   }
 
-  /** Pushes what waited for the seat's answer to go out. */
+  /**
+   * The seat's join (or move) was answered and the node is making `offering` consumers for it:
+   * they go out as one batch once all are in the outbox.
+   */
+  placed(room: LiveRoom, seat: Seat, offering: number): void {
+    clearTimeout(seat.batchTimer);
+    seat.awaitedOffers = offering;
+    seat.batchTimer = setTimeout(() => {
+      seat.awaitedOffers = 0;
+      this.flush(room, seat);
+    }, JOIN_BATCH_MAX_WAIT_MS);
+    seat.batchTimer.unref();
+    setImmediate(() => this.flush(room, seat));
+  }
+
+  /** Pushes the seat's outbox as one batch, unless its first batch is still being made. */
   flush(room: LiveRoom, seat: Seat): void {
-    if (seat.state !== 'connected') return;
-    for (const consumer of seat.outbox.splice(0)) void this.push(room, seat, consumer);
+    if (seat.state !== 'connected' || seat.outbox.length === 0 || seat.outbox.length < seat.awaitedOffers) return;
+    seat.awaitedOffers = 0;
+    clearTimeout(seat.batchTimer);
+    void this.push(room, seat, seat.outbox.splice(0));
   }
 
   close(): void {
@@ -160,8 +185,12 @@ export class RoomMedia {
 
   /** Places a seat on the room's new node and hands its browser the new transports. */
   private async replace(room: LiveRoom, seat: Seat): Promise<void> {
-    const { transports } = await this.place(room, seat);
-    if (seat.socketId && seat.state === 'connected') this.io.to(seat.socketId).emit('room:media-reset', { transports });
+    const { transports, offering } = await this.place(room, seat);
+    seat.outbox.length = 0; // consumers of the old node
+    if (seat.socketId && seat.state === 'connected') {
+      this.io.to(seat.socketId).emit('room:media-reset', { transports });
+      this.placed(room, seat, offering);
+    }
     // An away seat learns them when it resumes (the transports it holds are unknown by then).
   }
 
@@ -171,27 +200,30 @@ export class RoomMedia {
     return room && seat ? { room, seat } : undefined;
   }
 
-  /** Asks the browser to accept a consumer; resumes it on yes, closes it on no. */
-  private async push(room: LiveRoom, seat: Seat, consumer: RoomConsumer, attempt = 1): Promise<void> {
+  /** Asks the browser to accept a batch of consumers; resumes each it took, closes each it refused. */
+  private async push(room: LiveRoom, seat: Seat, consumers: RoomConsumer[], attempt = 1): Promise<void> {
     const socketId = seat.socketId;
     const socket = socketId ? this.io.sockets.sockets.get(socketId) : undefined;
-    if (!socket || seat.state !== 'connected') return; // its resume will bring it
-    const peer = { roomId: room.id, peerId: seat.user.id, consumerId: consumer.consumerId };
+    if (!socket || seat.state !== 'connected') return; // its resume will bring them
     let raw: unknown;
     try {
-      raw = await socket.timeout(PUSH_TIMEOUT_MS).emitWithAck('room:consumer-new', consumer);
+      raw = await socket.timeout(PUSH_TIMEOUT_MS).emitWithAck('room:consumers-new', { consumers });
     } catch {
-      if (attempt < 2 && seat.socketId === socketId) return this.push(room, seat, consumer, attempt + 1);
+      if (attempt < 2 && seat.socketId === socketId) return this.push(room, seat, consumers, attempt + 1);
       return;
     }
     const ack = pushAck.safeParse(raw);
     if (room.node !== this.roomById(room.id)?.node) return; // the room moved meanwhile
-    if (ack.success && ack.data.ok) {
-      await room.node.request('consumer:resume', peer).catch((err: unknown) => this.quiet(err, 'consumer:resume'));
-    } else {
-      this.log.warn({ roomId: room.id, userId: seat.user.id, ack: ack.success ? ack.data : 'malformed' }, 'browser refused a consumer');
-      await room.node.request('consumer:close', peer).catch((err: unknown) => this.quiet(err, 'consumer:close'));
+    const refused = new Set(ack.success && ack.data.ok ? ack.data.data.refused : consumers.map((c) => c.consumerId));
+    if (refused.size) {
+      this.log.warn({ roomId: room.id, userId: seat.user.id, refused: refused.size, ack: ack.success ? ack.data : 'malformed' }, 'browser refused consumers');
     }
+    await Promise.all(
+      consumers.map(({ consumerId }) => {
+        const method = refused.has(consumerId) ? 'consumer:close' : 'consumer:resume';
+        return room.node.request(method, { roomId: room.id, peerId: seat.user.id, consumerId }).catch((err: unknown) => this.quiet(err, method));
+      }),
+    );
   }
 
   /** NOT_FOUND and FORBIDDEN are races with a consumer or peer that just went away. */
@@ -205,8 +237,11 @@ export class RoomMedia {
       const found = this.seatOf(roomId, peerId);
       if (!found || found.room.node !== node) return;
       const { room, seat } = found;
-      if (seat.state === 'joining') seat.outbox.push(toRoomConsumer(consumer));
-      else void this.push(room, seat, toRoomConsumer(consumer));
+      // An away seat gets what the node holds when it resumes (sync).
+      if (seat.state !== 'joining' && seat.state !== 'connected') return;
+      seat.outbox.push(toRoomConsumer(consumer));
+      // Announcements that arrive together go out together.
+      setImmediate(() => this.flush(room, seat));
     });
     node.on('consumer:closed', ({ roomId, peerId, consumerId }) => this.toSeat(node, roomId, peerId, 'room:consumer-closed', { consumerId }));
     node.on('consumer:state', ({ roomId, peerId, ...state }) => this.toSeat(node, roomId, peerId, 'room:consumer-state', state));

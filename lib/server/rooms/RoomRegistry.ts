@@ -185,8 +185,8 @@ export class RoomRegistry {
     this.presence.refresh(user.id);
     this.log.info({ roomId: room.id, userId: user.id, worker: joined.workerPid }, 'joined room');
     void this.store.joined(room.sessionId, user.id, isHost).catch((err: unknown) => this.log.error({ err }, 'participation write failed'));
-    // Consumers the node announced meanwhile go out after this answer (it is sent when we return).
-    setImmediate(() => this.media.flush(room, seat));
+    // The node's consumers for this seat go out after this answer (it is sent when we return).
+    this.media.placed(room, seat, joined.offering);
     return {
       ...this.snapshot(room, seat, chat, joined.transports),
       routerRtpCapabilities: room.rtpCapabilities,

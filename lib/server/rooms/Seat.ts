@@ -25,8 +25,11 @@ export class Seat {
   state: SeatState = 'joining';
   /** The socket that speaks for this seat; null while away. */
   socketId: string | null;
-  /** Consumers announced while the join's answer was still on its way, pushed once it is out. */
+  /** Consumers the node announced that the browser has not been asked to take yet (RoomMedia.flush). */
   readonly outbox: RoomConsumer[] = [];
+  /** How many consumers the first batch after a join (or a move) waits for: the node said how many it makes. */
+  awaitedOffers = 0;
+  batchTimer: NodeJS.Timeout | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   private readonly tokenDigest: Buffer;
 

@@ -58,6 +58,7 @@ const media = {
   transportsHeld: true,
 };
 vi.mock('@/lib/client/sfu/SfuClient', () => ({
+  firstMedia: async () => undefined,
   SfuClient: class {
     load = async () => undefined;
     prefetchIce = () => undefined;
@@ -66,7 +67,10 @@ vi.mock('@/lib/client/sfu/SfuClient', () => ({
     holds = () => media.transportsHeld;
     produce = async () => ({});
     producer = () => undefined;
-    accept = async (info: { consumerId: string }) => ({ id: info.consumerId, track: { id: `t-${info.consumerId}` } });
+    accept = async (info: { consumerId: string }) => {
+      if (info.consumerId === 'c-bad') throw new Error('cannot consume this Producer');
+      return { id: info.consumerId, track: { id: `t-${info.consumerId}` } };
+    };
     consumerIds = () => media.kept;
     pausedConsumerIds = () => [];
     drop = (id: string) => media.dropped.push(id);
@@ -168,20 +172,22 @@ describe('RoomSession', () => {
     expect(s.getState()).toMatchObject({ phase: 'closed', closedReason: 'joined-elsewhere' });
   });
 
-  it('accepts a pushed consumer (acks ok, shows the stream); refuses one when not in a room', async () => {
+  it('accepts a batch of pushed consumers (acks the ones it refused, shows the others); refuses all when not in a room', async () => {
     const { s } = session();
     const push = { consumerId: 'c9', producerId: 'p9', userId: 'them', source: 'camera', kind: 'video', producerPaused: false, rtpParameters: {}, type: 'simulcast', streamId: 'them.av' };
+    const bad = { ...push, consumerId: 'c-bad', producerId: 'p-bad' };
     const refused = vi.fn();
-    socket.fire('room:consumer-new', push, refused);
+    socket.fire('room:consumers-new', { consumers: [push] }, refused);
     await flush();
-    expect(refused).toHaveBeenCalledWith({ ok: false, error: expect.objectContaining({ code: 'INVALID_STATE' }) });
+    expect(refused).toHaveBeenCalledWith({ ok: true, data: { refused: ['c9'] } });
 
     await s.join({ stream: null, micOn: true, cameraOn: true });
     const ack = vi.fn();
-    socket.fire('room:consumer-new', push, ack);
+    socket.fire('room:consumers-new', { consumers: [push, bad] }, ack);
     await flush();
-    expect(ack).toHaveBeenCalledWith({ ok: true, data: {} });
+    expect(ack).toHaveBeenCalledWith({ ok: true, data: { refused: ['c-bad'] } });
     expect(s.getState().remotes.c9).toMatchObject({ userId: 'them', source: 'camera', paused: false });
+    expect(s.getState().remotes['c-bad']).toBeUndefined();
     socket.fire('room:consumer-closed', { consumerId: 'c9' });
     expect(s.getState().remotes.c9).toBeUndefined();
     s.dispose();
