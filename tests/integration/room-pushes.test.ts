@@ -41,7 +41,9 @@ function answering(socket: TestSocket, answer: (batch: RoomConsumer[]) => unknow
 /** The node's view of a peer's consumers: id → paused. */
 async function consumersOnNode(roomId: string, peerId: string): Promise<Record<string, boolean>> {
   const { peers } = await server.sfuClients[0]!.request('room:stats', { roomId });
-  return Object.fromEntries((peers.find((p) => p.peerId === peerId)?.consumers ?? []).map((c) => [c.consumerId, c.paused]));
+  return Object.fromEntries(
+    (peers.find((p) => p.peerId === peerId)?.consumers ?? []).map((c) => [c.consumerId, c.paused]),
+  );
 }
 
 it('a join gets its consumers as one batch; accepted ones are resumed, refused ones closed, a malformed ack closes all', async () => {
@@ -63,7 +65,10 @@ it('a join gets its consumers as one batch; accepted ones are resumed, refused o
   const [willing, willingSocket] = await user('Willing');
   const willingBatches = answering(willingSocket, () => ({ ok: true, data: { refused: [] } }));
   const [picky, pickySocket] = await user('Picky');
-  const pickyBatches = answering(pickySocket, (batch) => ({ ok: true, data: { refused: batch.filter((c) => c.kind === 'video').map((c) => c.consumerId) } }));
+  const pickyBatches = answering(pickySocket, (batch) => ({
+    ok: true,
+    data: { refused: batch.filter((c) => c.kind === 'video').map((c) => c.consumerId) },
+  }));
   const [rude, rudeSocket] = await user('Rude');
   answering(rudeSocket, () => ({ ok: 'sure', data: '<script>' }));
 
@@ -77,13 +82,22 @@ it('a join gets its consumers as one batch; accepted ones are resumed, refused o
   // Accepted: both resumed on the node.
   await expect.poll(() => consumersOnNode(roomId, willing.id).then((c) => Object.values(c))).toEqual([false, false]);
   // Refused the camera: only the mic is left, resumed.
-  await expect.poll(() => consumersOnNode(roomId, picky.id)).toEqual({ [pickyBatches[0]!.find((c) => c.kind === 'audio')!.consumerId]: false });
+  await expect
+    .poll(() => consumersOnNode(roomId, picky.id))
+    .toEqual({ [pickyBatches[0]!.find((c) => c.kind === 'audio')!.consumerId]: false });
   // Malformed: nothing kept, and the process goes on.
   await expect.poll(() => consumersOnNode(roomId, rude.id)).toEqual({});
   expect(await ask(rudeSocket, 'session:ping', {})).toMatchObject({ ok: true });
 
   // A later producer reaches each seat as a batch of one.
-  expect(await ask(host, 'room:produce', { transportId, kind: 'video', rtpParameters: { ...vp8Parameters(3333), mid: '2' }, source: 'screen' })).toMatchObject({ ok: true });
+  expect(
+    await ask(host, 'room:produce', {
+      transportId,
+      kind: 'video',
+      rtpParameters: { ...vp8Parameters(3333), mid: '2' },
+      source: 'screen',
+    }),
+  ).toMatchObject({ ok: true });
   await expect.poll(() => willingBatches.length).toBe(2);
   expect(willingBatches[1]!.map((c) => c.source)).toEqual(['screen']);
 });

@@ -90,7 +90,12 @@ const snapshot = {
   chat: [],
   transports: { send: { id: 's' }, recv: { id: 'r' } } as unknown as RoomJoined['transports'],
 };
-const joined: RoomJoined = { ...snapshot, routerRtpCapabilities: {}, seat: { token: 'seat-token-0123456789', graceMs: 15_000 }, offering: 0 };
+const joined: RoomJoined = {
+  ...snapshot,
+  routerRtpCapabilities: {},
+  seat: { token: 'seat-token-0123456789', graceMs: 15_000 },
+  offering: 0,
+};
 const resumed: RoomResumed = { ...snapshot, connected: { send: true, recv: true }, consumerIds: ['c2'] };
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -117,16 +122,22 @@ describe('RoomSession', () => {
     await s.join({ stream: null, micOn: true, cameraOn: true });
     expect(states).toEqual(['joining', 'connected']);
     expect(s.getState()).toMatchObject({ phase: 'joined', connection: 'connected', selfId: 'me' });
-    expect(sent.find((m) => m.event === 'room:join')?.payload).toMatchObject({ slug: 'r', rtpCapabilities: { codecs: [] } });
+    expect(sent.find((m) => m.event === 'room:join')?.payload).toMatchObject({
+      slug: 'r',
+      rtpCapabilities: { codecs: [] },
+    });
     s.dispose();
   });
 
-  it('a refused join goes back to idle with the server\'s message', async () => {
+  it("a refused join goes back to idle with the server's message", async () => {
     answers['room:join'] = { error: { code: 'ROOM_LOCKED', message: 'The host has locked this room' } };
     const { s, states } = session();
     await s.join({ stream: null, micOn: true, cameraOn: true });
     expect(states).toEqual(['joining', 'idle']);
-    expect(s.getState()).toMatchObject({ phase: 'idle', error: { code: 'ROOM_LOCKED', message: 'The host has locked this room' } });
+    expect(s.getState()).toMatchObject({
+      phase: 'idle',
+      error: { code: 'ROOM_LOCKED', message: 'The host has locked this room' },
+    });
   });
 
   it('a dropped socket: reconnecting, then the seat is resumed with its token; streams the server lost are dropped', async () => {
@@ -138,7 +149,11 @@ describe('RoomSession', () => {
     socket.fire('connect');
     await flush();
     expect(states).toEqual(['joining', 'connected', 'reconnecting', 'connected']);
-    expect(sent.find((m) => m.event === 'room:resume')?.payload).toEqual({ slug: 'r', token: 'seat-token-0123456789', consumerIds: ['c1', 'c2'] });
+    expect(sent.find((m) => m.event === 'room:resume')?.payload).toEqual({
+      slug: 'r',
+      token: 'seat-token-0123456789',
+      consumerIds: ['c1', 'c2'],
+    });
     expect(media.dropped).toEqual(['c1']);
     expect(s.getState().phase).toBe('joined'); // never back to the pre-join screen
     s.dispose();
@@ -174,7 +189,17 @@ describe('RoomSession', () => {
 
   it('accepts a batch of pushed consumers (acks the ones it refused, shows the others); refuses all when not in a room', async () => {
     const { s } = session();
-    const push = { consumerId: 'c9', producerId: 'p9', userId: 'them', source: 'camera', kind: 'video', producerPaused: false, rtpParameters: {}, type: 'simulcast', streamId: 'them.av' };
+    const push = {
+      consumerId: 'c9',
+      producerId: 'p9',
+      userId: 'them',
+      source: 'camera',
+      kind: 'video',
+      producerPaused: false,
+      rtpParameters: {},
+      type: 'simulcast',
+      streamId: 'them.av',
+    };
     const bad = { ...push, consumerId: 'c-bad', producerId: 'p-bad' };
     const refused = vi.fn();
     socket.fire('room:consumers-new', { consumers: [push] }, refused);
@@ -193,7 +218,7 @@ describe('RoomSession', () => {
     s.dispose();
   });
 
-  it('the others\' connection state shows on their entry', async () => {
+  it("the others' connection state shows on their entry", async () => {
     answers['room:join'] = { ...joined, participants: [participant, { ...participant, userId: 'them', name: 'Them' }] };
     const { s } = session();
     await s.join({ stream: null, micOn: true, cameraOn: true });
