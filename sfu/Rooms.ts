@@ -50,7 +50,7 @@ export class Rooms {
     return pending;
   }
 
-  /** The ids of the open rooms (for in-process tools: benchmarks, RTP sources). */
+  /** The ids of the open rooms. */
   ids(): string[] {
     return [...this.rooms.keys()];
   }

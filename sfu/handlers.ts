@@ -161,6 +161,8 @@ export function createHandlers(rooms: Rooms, pool: WorkerPool, nodeId: string): 
         return done;
       }),
 
+    'node:rooms': async () => ({ roomIds: rooms.ids() }),
+
     'node:stats': async () => ({ workers: await pool.stats(), rooms: rooms.size }),
 
     'room:stats': async ({ roomId }) => ({

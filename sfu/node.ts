@@ -61,7 +61,7 @@ export async function startSfuNode(config: SfuConfig, log: Logger): Promise<SfuN
     close() {
       closing ??= (async () => {
         stopReaper();
-        rooms.closeAll('closed'); // tells the web process while it is still connected
+        rooms.closeAll('node-stopping'); // tells the web process while it is still connected
         await server.close();
         pool.close();
         log.info('SFU node stopped');
@@ -86,7 +86,7 @@ function reapOrphanRooms(rpc: RpcServer, rooms: Rooms, graceMs: number, log: Log
     timer = setTimeout(() => {
       if (rooms.size === 0) return;
       log.warn({ rooms: rooms.size, graceMs }, 'no web process connected: closing orphaned rooms');
-      rooms.closeAll('closed');
+      rooms.closeAll('orphaned');
     }, graceMs);
     timer.unref(); // never what keeps the process alive
   };

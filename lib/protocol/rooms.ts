@@ -96,7 +96,6 @@ export const roomClosedReasons = [
   'removed-by-host',
   'removed-by-admin',
   'joined-elsewhere',
-  'media-server-restarted',
   'seat-expired',
 ] as const;
 export type RoomClosedReason = (typeof roomClosedReasons)[number];
@@ -107,7 +106,6 @@ export const roomClosedText: Record<RoomClosedReason, string> = {
   'removed-by-host': 'The host removed you from the meeting',
   'removed-by-admin': 'An admin removed you from the meeting',
   'joined-elsewhere': 'You joined this meeting from another tab',
-  'media-server-restarted': 'The media server restarted. Rejoin to continue',
   'seat-expired': 'Your connection was gone too long and your seat was given up. Rejoin to continue',
 };
 

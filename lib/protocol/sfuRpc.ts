@@ -197,6 +197,8 @@ export const sfuRpcSpecs = {
   },
   /** Every room's router capabilities (the same for all: MEDIA_CODECS), for browsers before they join. */
   'node:capabilities': { req: empty, res: z.strictObject({ rtpCapabilities }) },
+  /** The rooms open on this node (the web process closes the ones it does not hold, RoomMedia.reconcile). */
+  'node:rooms': { req: empty, res: z.strictObject({ roomIds: z.array(id).max(100_000) }) },
   'node:stats': { req: empty, res: z.strictObject({ workers: z.array(workerStats), rooms: z.number().int() }) },
   /** Media stats of every peer of a room, for the admin dashboard (one getStats() per object). */
   'room:stats': { req: z.strictObject({ roomId: id }), res: z.strictObject({ peers: z.array(peerStats) }) },
@@ -209,7 +211,8 @@ export type SfuResponse<M extends SfuMethod> = z.output<(typeof sfuRpcSpecs)[M][
 /** Events a node pushes to the web process. */
 export const sfuEventSpecs = {
   /** The room is gone on this node (its worker died, say); its peers must be told. */
-  'room:closed': z.strictObject({ roomId: id, reason: z.enum(['worker-died', 'closed']) }),
+  /** closed: the web process asked; orphaned: no web process was connected (sfu/node.ts); node-stopping: shut down. */
+  'room:closed': z.strictObject({ roomId: id, reason: z.enum(['closed', 'orphaned', 'node-stopping']) }),
   /** The node created a consumer for `peerId` (paused): push it to the browser, resume it on the ack. */
   'consumer:new': z.strictObject({ ...peer, consumer: consumerInfo }),
   /** A consumer closed on its own, e.g. because its producer closed. */

@@ -161,7 +161,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   for (const client of sfuClients) {
     client.onStateChange((state, previous) => {
       if (previous === 'connected' && state !== 'connected') rooms.media.nodeLost(client);
-      if (state === 'connected') rooms.media.nodeAvailable();
+      if (state === 'connected') rooms.media.nodeAvailable(client);
     });
   }
 

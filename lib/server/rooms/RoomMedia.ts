@@ -34,6 +34,8 @@ type Joined = SfuResponse<'peer:join'>;
 
 export class RoomMedia {
   private readonly healing = new Set<LiveRoom>();
+  /** Per node: settles once the node's rooms this process does not hold were closed (reconcile). */
+  private readonly reconciled = new Map<SfuNode, Promise<void>>();
   private healTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -42,6 +44,8 @@ export class RoomMedia {
     private readonly nodes: SfuNodes,
     private readonly roomById: (roomId: string) => LiveRoom | undefined,
     private readonly rooms: () => LiveRoom[],
+    /** Whether a room is being opened (on some node) and not yet live here. */
+    private readonly isOpening: (roomId: string) => boolean,
     private readonly log: Logger,
   ) {
     for (const node of nodes.nodes) this.wire(node);
@@ -57,6 +61,7 @@ export class RoomMedia {
   async open(roomId: string): Promise<{ node: SfuNode; nodeId: string; rtpCapabilities: unknown }> {
     const node = this.nodes.pick();
     if (!node) throw unavailable();
+    await this.reconciled.get(node);
     const { rtpCapabilities, nodeId } = await node.request('room:open', { roomId });
     return { node, nodeId, rtpCapabilities };
   }
@@ -131,9 +136,32 @@ export class RoomMedia {
     for (const room of this.rooms()) if (room.node === node) this.startHealing(room);
   }
 
-  /** A node (re)connected: rooms waiting for media can be re-created now. */
-  nodeAvailable(): void {
-    void this.healAll();
+  /** A node (re)connected: what it holds for nobody is closed, then rooms waiting for media are re-created. */
+  nodeAvailable(node: SfuNode): void {
+    const done = this.reconcile(node);
+    this.reconciled.set(node, done);
+    void done.then(() => this.healAll());
+  }
+
+  /**
+   * Closes the rooms a node holds that this process does not have there: left by an earlier run of
+   * this process (restarted within the node's orphan grace, sfu/node.ts), or healed onto another
+   * node while this one was unreachable. Their transports would hold ports and CPU, and a rejoin
+   * would find the old peers in them.
+   */
+  private async reconcile(node: SfuNode): Promise<void> {
+    try {
+      const { roomIds } = await node.request('node:rooms', {});
+      const stale = roomIds.filter((id) => {
+        if (this.isOpening(id)) return false;
+        const room = this.roomById(id);
+        return !room || (room.node !== node && !this.healing.has(room));
+      });
+      if (stale.length) this.log.warn({ node: node.url, rooms: stale.length }, 'closing rooms this process does not hold on the node');
+      await Promise.all(stale.map((roomId) => node.request('room:close', { roomId }).catch(() => undefined)));
+    } catch (err) {
+      this.log.warn({ err, node: node.url }, "could not list the node's rooms");
+    }
   }
 
   private startHealing(room: LiveRoom): void {
@@ -161,6 +189,7 @@ export class RoomMedia {
     const node = this.nodes.pick();
     if (!node) return false;
     try {
+      await this.reconciled.get(node);
       const { rtpCapabilities, nodeId } = await node.request('room:open', { roomId: room.id });
       if (node === room.node && nodeId === room.nodeId) {
         this.log.info({ roomId: room.id }, 'the node came back with the room intact');

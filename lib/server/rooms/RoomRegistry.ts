@@ -59,7 +59,7 @@ export class RoomRegistry {
     private readonly log: Logger,
   ) {
     presence.addStatusSource((userId) => this.statusOf(userId));
-    this.media = new RoomMedia(io, nodes, (id) => this.live.get(id), () => this.liveRooms(), log);
+    this.media = new RoomMedia(io, nodes, (id) => this.live.get(id), () => this.liveRooms(), (id) => this.opening.has(id), log);
   }
 
   statusOf(userId: string): PresenceStatus | null {

@@ -113,10 +113,10 @@ describe('SfuNodeClient', () => {
     const off = c.on('room:closed', (e) => got.push(e));
     fake.io.emit('room:closed', { roomId: 'r1', reason: 'exploded' });
     fake.io.emit('room:closed', { roomId: 'r2' });
-    fake.io.emit('room:closed', { roomId: 'r3', reason: 'worker-died' });
+    fake.io.emit('room:closed', { roomId: 'r3', reason: 'orphaned' });
     await until(() => got.length > 0, 'an event');
     await sleep(50);
-    expect(got).toEqual([{ roomId: 'r3', reason: 'worker-died' }]);
+    expect(got).toEqual([{ roomId: 'r3', reason: 'orphaned' }]);
     off();
     fake.io.emit('room:closed', { roomId: 'r4', reason: 'closed' });
     await sleep(50);

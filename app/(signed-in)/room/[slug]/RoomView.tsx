@@ -33,7 +33,7 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
   if (closedReason) {
     return (
       <Notice title={roomClosedText[closedReason]} text={room.name} testId="room-closed">
-        {(closedReason === 'media-server-restarted' || closedReason === 'seat-expired') && (
+        {closedReason === 'seat-expired' && (
           <button type="button" className="button primary" onClick={() => window.location.reload()}>
             Rejoin
           </button>
