@@ -1,13 +1,16 @@
 /**
- * The web process is killed (kill -9) in the middle of a 1:1 call and started again. The call's
- * media is peer-to-peer, so it never stops; the pages say they are reconnecting to the server,
- * then take the call over on the new process: the call is "in a call" for others again, and a
- * hang-up reaches the other side. This runs its own server (not the suite's shared one), through
- * the benchmark helper that starts the real production server.ts.
+ * The web process is killed (kill -9) and started again.
+ * - In a 1:1 call: the call's media is peer-to-peer, so it never stops; the pages say they are
+ *   reconnecting to the server, then take the call over on the new process: the call is "in a
+ *   call" for others again, and a hang-up reaches the other side.
+ * - In a room: the local SFU node goes with the web process, and the new process knows no seat;
+ *   each page finds its seat expired and joins again by itself: no click, no pre-join screen.
+ * This runs its own server (not the suite's shared one), through the benchmark helper that starts
+ * the real production server.ts.
  */
 import { expect, test } from '@playwright/test';
 import { startWebServer, type WebServer } from '../../bench/lib/webServer';
-import { call, expectMediaFlowing, inbound, lobbyEntry, registerUser } from './fixtures';
+import { call, everyoneDecodesAgain, expectMediaFlowing, inbound, lobbyEntry, meeting, registerUser, watchForElement } from './fixtures';
 
 let first: WebServer | undefined;
 let second: WebServer | undefined;
@@ -81,4 +84,27 @@ test('a page whose call ended while the server was away leaves the call view', a
     );
   await Promise.all([notice(alice.page), notice(bob.page)]);
   for (const user of [alice, bob]) await expect(user.page).toHaveURL(/\/lobby$/, { timeout: 10_000 });
+});
+
+test('a room comes back by itself after a crash and restart of the web process', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const log = (msg: string) => console.log(`[server] ${msg}`);
+  await second?.stop();
+  await first?.stop();
+  first = await startWebServer({ log });
+  const users = await meeting(browser, 'Crash room', { baseURL: first.url });
+  const watch = async (selector: string) => Promise.all(users.map((u) => watchForElement(u.page, selector)));
+  const [preJoin, rejoin] = [await watch('[data-testid="prejoin-preview"]'), await watch('[data-testid="room-closed"]')];
+
+  await first.crash();
+  // Each page says it is reconnecting (and stays in the room meanwhile).
+  for (const u of users) await expect(u.page.getByTestId('room-reconnecting')).toBeVisible({ timeout: 15_000 });
+  const startedAt = Date.now();
+  second = await startWebServer({ log, restartOf: first });
+  const servingAt = Date.now();
+  const ms = await everyoneDecodesAgain(users, servingAt, 45_000);
+  console.log(`web process serving again after ${servingAt - startedAt} ms; every participant decodes fresh frames ${ms} ms later`);
+  for (const seen of [...preJoin, ...rejoin]) expect(await seen()).toBe(false);
+  await expect(users[0]!.page.getByRole('tab', { name: 'People (3)' })).toBeVisible();
+  await Promise.all(users.map((u) => u.context.close()));
 });
