@@ -163,6 +163,23 @@ export function tileTrackId(page: Page, userName: string, kind: 'audio' | 'video
     });
 }
 
+/**
+ * The MediaStream id the remote description gives a received track (its `a=msid:` line): a
+ * participant's camera and mic must share one, so the browser keeps them in lip-sync.
+ */
+export function remoteStreamIdOf(page: Page, trackId: string): Promise<string | null> {
+  return page.evaluate((trackId) => {
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      const mid = pc.getTransceivers().find((t) => t.receiver.track.id === trackId)?.mid;
+      if (mid == null) continue;
+      const section = (pc.remoteDescription?.sdp ?? '').split(/\r?\nm=/).find((m) => new RegExp(`\\r?\\na=mid:${mid}\\r?\\n`).test(`\n${m}\n`));
+      return /a=msid:(\S+)/.exec(section ?? '')?.[1] ?? null;
+    }
+    return null;
+  }, trackId);
+}
+
 export async function streamFor(page: Page, trackId: string): Promise<InboundStream | undefined> {
   return (await inboundStreams(page)).find((s) => s.trackIdentifier === trackId);
 }

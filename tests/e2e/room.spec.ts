@@ -5,6 +5,7 @@ import {
   joinRoom,
   receivingAudioStreams,
   registerUser,
+  remoteStreamIdOf,
   streamFor,
   tileTrackId,
 } from './fixtures';
@@ -28,14 +29,34 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   await expect(bob.page.locator('[data-testid="room-entry"][data-room-name="Standup"] [data-testid="room-count"]')).toHaveText('1 inside');
 
   await joinRoom(bob, url);
-  await joinRoom(carol, url);
+  // Carol joins with her mic off: her producer is made paused, so not one audio packet goes out.
+  await carol.page.goto(url);
+  await carol.page.getByRole('button', { name: 'Mic on' }).click();
+  await carol.page.getByRole('button', { name: 'Join' }).click();
+  await expect(carol.page.getByTestId('room')).toBeVisible();
 
   // Everyone decodes video from the two others and receives their audio.
   for (const user of [alice, bob, carol]) {
     await expect.poll(() => decodingVideoStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => receivingAudioStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => receivingAudioStreams(user.page), { timeout: 20_000 }).toBeGreaterThanOrEqual(user === carol ? 2 : 1);
     const streams = (await inboundStreams(user.page)).filter((s) => s.framesDecoded > 0 || (s.kind === 'audio' && s.packetsReceived > 0));
     console.log(`room inbound getStats at ${user.name}: ${streams.map((s) => `${s.kind} ${s.kind === 'video' ? `${s.framesDecoded} frames ${s.frameWidth}px` : `${s.packetsReceived} pkts`}`).join(', ')}`);
+  }
+
+  // Carol's mic: silent while she is muted, heard once she unmutes.
+  const carolAudioAtAlice = await tileTrackId(alice.page, carol.name, 'audio');
+  expect(carolAudioAtAlice).toBeTruthy();
+  await expect(alice.page.locator(`[data-testid="room-tile"][data-user-name="${carol.name}"]`)).toContainText('muted');
+  expect((await streamFor(alice.page, carolAudioAtAlice!))?.packetsReceived ?? 0).toBe(0);
+  await carol.page.getByRole('button', { name: 'Unmute' }).click();
+  await expect.poll(async () => (await streamFor(alice.page, carolAudioAtAlice!))?.packetsReceived ?? 0, { timeout: 10_000 }).toBeGreaterThan(20);
+
+  // Lip sync: each participant's camera and mic arrive in one MediaStream.
+  for (const [viewer, sender] of [[alice, bob], [bob, carol], [carol, alice]] as const) {
+    const [audio, video] = [await tileTrackId(viewer.page, sender.name, 'audio'), await tileTrackId(viewer.page, sender.name, 'video')];
+    const [audioStream, videoStream] = [await remoteStreamIdOf(viewer.page, audio!), await remoteStreamIdOf(viewer.page, video!)];
+    expect(audioStream, `${sender.name}'s stream at ${viewer.name}`).toBeTruthy();
+    expect(videoStream).toBe(audioStream);
   }
 
   // Alice shares her screen: Bob and Carol decode a third video stream.
