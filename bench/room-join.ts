@@ -39,6 +39,7 @@ const STEPS = [
   ['transports created in the page', 'confab:transports-ready', 'first'],
   ['first consumer pushed to the page', 'confab:consumer-offered', 'first'],
   ['last consumer accepted (acked)', 'confab:consumer-accepted', 'last'],
+  ['receive transport connected (ICE, DTLS)', 'confab:recv-connected', 'first'],
   ['first packets of every remote video', 'confab:consumer-flowing', 'last'],
   ['own camera and mic produced', 'confab:sending', 'first'],
 ] as const;
@@ -202,6 +203,13 @@ function report(mode: BenchMode, results: SizeResult[]): BenchResult {
     ],
     notes: [
       ...failed.notes,
+      `Where the time goes (step medians): ${results
+        .map((r) => {
+          const at = (label: string) => median(r.steps.map((s) => s[label] ?? null));
+          const ms = (v: number) => `${Math.round(v)} ms`;
+          return `${r.others} others: the join's answer ${ms(at('room:join answered'))}; the node's ${r.others * 2} consumers reach the page as one batch ${ms(at('first consumer pushed to the page') - at('transports created in the page'))} after its transports, and are accepted in one renegotiation ${ms(at('last consumer accepted (acked)') - at('first consumer pushed to the page'))} later; the receive transport is connected (ICE, DTLS) ${ms(at('receive transport connected (ICE, DTLS)') - at('last consumer accepted (acked)'))} after that, and every video's first packets come ${ms(at('first packets of every remote video') - at('receive transport connected (ICE, DTLS)'))} later (the resumes, each publisher's next key frame, on a CPU shared with ${r.others} ffmpeg encoders); the bare page pays these alike`;
+        })
+        .join('; ')}.`,
       'The people already inside are ffmpeg publishers (VP8 320×240 at 30 fps with a key frame every 100 ms, and opus), each seated through the web process like any participant, their RTP fed into PlainTransport producers on their own peer\'s router. The SFU node runs in the benchmark\'s process; the web process is the production server.ts.',
       'Confab: a new account per run opens the room page and waits until the Join button is enabled (camera preview ready; the page has loaded its mediasoup device meanwhile), then clicks Join. The bare page loads its device once, before the runs, and each run joins a new peer: peer:join, then it consumes every consumer the node announces, resuming each, and waits for each video\'s first frame.',
     ],

@@ -237,7 +237,11 @@ export class RoomSession {
 
   private newMedia(): SfuClient {
     return new SfuClient({
-      onTransportState: (direction, s) => direction === 'recv' && this.dispatch({ type: 'transport', state: s }),
+      onTransportState: (direction, s) => {
+        if (direction !== 'recv') return;
+        if (s === 'connected') performance.mark('confab:recv-connected');
+        this.dispatch({ type: 'transport', state: s });
+      },
       onProducerEnded: (source) => source === 'screen' && this.dispatch({ type: 'local', local: { screen: false } }),
     });
   }
