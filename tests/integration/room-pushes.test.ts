@@ -5,28 +5,19 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RoomConsumer, RoomJoined, RoomSummary } from '@/lib/protocol';
-import type { SfuNode } from '@/sfu/node';
-import { ask, startTestServer, type TestServer, type TestSocket, type TestUser } from '../support/server';
-import { opusParameters, SFU_TEST_SECRET, startTestSfu, vp8Parameters } from '../support/sfu';
+import { startRoomServer, type RoomServer } from '../support/roomServer';
+import { ask, type TestServer, type TestSocket } from '../support/server';
+import { opusParameters, vp8Parameters } from '../support/sfu';
 
-let sfu: SfuNode;
+let rooms: RoomServer;
 let server: TestServer;
 let caps: Record<string, unknown>;
 beforeAll(async () => {
-  sfu = await startTestSfu({ SFU_RTC_MIN_PORT: '46200', SFU_RTC_MAX_PORT: '46399' });
-  server = await startTestServer({}, { sfu: [{ url: sfu.url, secret: SFU_TEST_SECRET }] });
-  caps = (await server.sfuClients[0]!.request('node:capabilities', {})).rtpCapabilities;
+  rooms = await startRoomServer({ SFU_RTC_MIN_PORT: '46200', SFU_RTC_MAX_PORT: '46399' });
+  ({ server, caps } = rooms);
 });
-afterAll(async () => {
-  await server?.stop();
-  await sfu?.close();
-});
-
-let n = 0;
-async function user(name: string): Promise<[TestUser, TestSocket]> {
-  const u = await server.signUp(`${name}${++n}`);
-  return [u, await server.connect(u)];
-}
+afterAll(() => rooms?.stop());
+const user = (name: string) => rooms.user(name);
 
 /** Answers every push with `answer(batch)` and records the batches. */
 function answering(socket: TestSocket, answer: (batch: RoomConsumer[]) => unknown): RoomConsumer[][] {

@@ -1,30 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessageView, RoomJoined, RoomResumed, RoomSummary } from '@/lib/protocol';
-import type { SfuNode } from '@/sfu/node';
-import { ask, next, sleep, startTestServer, type TestServer, type TestSocket, type TestUser } from '../support/server';
-import { SFU_TEST_SECRET, startTestSfu } from '../support/sfu';
+import { startRoomServer, type RoomServer } from '../support/roomServer';
+import { ask, next, sleep, type TestServer, type TestSocket } from '../support/server';
 
-let sfu: SfuNode;
+let rooms: RoomServer;
 let server: TestServer;
-/** The router's own capabilities stand in for a browser's (mediasoup accepts them for consuming). */
 let caps: Record<string, unknown>;
 /** Short, so that the tests of what happens after it do not wait 15 s. */
 const GRACE_MS = 1500;
 beforeAll(async () => {
-  sfu = await startTestSfu({ SFU_RTC_MIN_PORT: '46000', SFU_RTC_MAX_PORT: '46199' });
-  server = await startTestServer({ ROOM_RESUME_GRACE_MS: String(GRACE_MS) }, { sfu: [{ url: sfu.url, secret: SFU_TEST_SECRET }] });
-  caps = (await server.sfuClients[0]!.request('node:capabilities', {})).rtpCapabilities;
+  rooms = await startRoomServer({ SFU_RTC_MIN_PORT: '46000', SFU_RTC_MAX_PORT: '46199' }, { ROOM_RESUME_GRACE_MS: String(GRACE_MS) });
+  ({ server, caps } = rooms);
 });
-afterAll(async () => {
-  await server?.stop();
-  await sfu?.close();
-});
-
-let n = 0;
-async function user(name: string): Promise<[TestUser, TestSocket]> {
-  const u = await server.signUp(`${name}${++n}`);
-  return [u, await server.connect(u)];
-}
+afterAll(() => rooms?.stop());
+const user = (name: string) => rooms.user(name);
 
 async function createRoom(socket: TestSocket, name: string, password?: string): Promise<RoomSummary> {
   const ack = await ask<{ room: RoomSummary }>(socket, 'room:create', password ? { name, password } : { name });

@@ -12,15 +12,15 @@ import {
   roomClosedText,
   type PeerTransports,
   type RoomClosedReason,
-  type RoomConsumer,
   type SeatTicket,
   type ServerToClientEvents,
 } from '../../protocol';
 import { stopStream } from '../media';
 import { getSocket, request, RequestError } from '../socket';
-import { firstMedia, SfuClient } from '../sfu/SfuClient';
+import { SfuClient } from '../sfu/SfuClient';
 import { layerForWidth } from '../sfu/layers';
 import { initialRoomState, roomReducer, type RoomEvent, type RoomState } from '../sfu/roomReducer';
+import { ConsumerIntake } from './ConsumerIntake';
 import { QualityMonitor } from './QualityMonitor';
 import { RoomChat } from './RoomChat';
 
@@ -76,8 +76,12 @@ export class RoomSession {
   /** Resolved once the current transports exist locally: pushed consumers wait for it. */
   private transports = deferred();
   private screenTrack: MediaStreamTrack | null = null;
-  /** Counts the consumers the join said are coming; resolves once each was accepted and flowing. */
-  private initialOffers: { left: number; done: () => void } | null = null;
+  private readonly intake = new ConsumerIntake({
+    media: () => this.media,
+    transportsReady: () => this.transports.promise,
+    inRoom: () => this.state.phase === 'joined' || this.connectionState === 'joining',
+    dispatch: (event) => this.dispatch(event),
+  });
   private readonly layers = new Map<string, number>();
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
   private readonly chat: RoomChat;
@@ -139,11 +143,7 @@ export class RoomSession {
       performance.mark('confab:join-answered');
       this.ticket = joined.seat;
       this.dispatch({ type: 'joined', snapshot: joined });
-      const received = new Promise<void>((done) => {
-        this.initialOffers = { left: joined.offering, done };
-        if (joined.offering === 0) done();
-      });
-      await this.connectMedia(joined.transports, received);
+      await this.connectMedia(joined.transports, this.intake.initialStreams(joined.offering, SEND_AFTER_RECEIVING_MAX_MS));
       performance.mark('confab:sending');
       this.setConnectionState('connected', 'joined');
       this.chat.resendUnsent();
@@ -248,14 +248,14 @@ export class RoomSession {
 
   /**
    * Connects the transports the server gave us and sends what we send (again, after a move), once
-   * `receivedFirst` settled or SEND_AFTER_RECEIVING_MAX_MS passed.
+   * `receivedFirst` settled (the join's first streams are in, or SEND_AFTER_RECEIVING_MAX_MS passed).
    */
   private async connectMedia(transports: PeerTransports, receivedFirst: Promise<void> = Promise.resolve()): Promise<void> {
     const ready = this.transports;
     await this.media.connect(transports);
     performance.mark('confab:transports-ready');
     ready.resolve();
-    await Promise.race([receivedFirst, new Promise((r) => setTimeout(r, SEND_AFTER_RECEIVING_MAX_MS))]);
+    await receivedFirst;
     const audio = this.options?.stream?.getAudioTracks()[0];
     const video = this.options?.stream?.getVideoTracks()[0];
     const { local } = this.state;
@@ -340,59 +340,11 @@ export class RoomSession {
     await this.connectMedia(transports);
   }
 
-  /**
-   * Takes a batch of pushed consumers; returns the ids it could not take. Every consume starts in
-   * the same task, so mediasoup-client makes them all in one renegotiation.
-   */
-  private async acceptAll(batch: RoomConsumer[]): Promise<string[]> {
-    if (this.state.phase !== 'joined' && this.connectionState !== 'joining') return batch.map((c) => c.consumerId);
-    performance.mark('confab:consumer-offered');
-    await this.transports.promise;
-    const results = await Promise.allSettled(batch.map((info) => this.accept(info)));
-    return batch.filter((_, i) => results[i]!.status === 'rejected').map((c) => c.consumerId);
-  }
-
-  private async accept(info: RoomConsumer): Promise<void> {
-    const offers = this.initialOffers;
-    const settled = () => {
-      if (offers && --offers.left <= 0) {
-        if (this.initialOffers === offers) this.initialOffers = null;
-        offers.done();
-      }
-    };
-    const consumer = await this.media.accept(info).catch((err: unknown) => {
-      settled();
-      throw err;
-    });
-    performance.mark('confab:consumer-accepted');
-    if (consumer.kind === 'video') {
-      void firstMedia(consumer.track, SEND_AFTER_RECEIVING_MAX_MS).then(() => {
-        performance.mark('confab:consumer-flowing');
-        settled();
-      });
-    } else settled();
-    this.dispatch({
-      type: 'remote-added',
-      remote: {
-        consumerId: info.consumerId,
-        producerId: info.producerId,
-        userId: info.userId,
-        source: info.source,
-        kind: info.kind,
-        paused: info.producerPaused,
-        track: consumer.track,
-        score: null,
-        producerScore: null,
-        quality: null,
-      },
-    });
-  }
-
   private bind(): () => void {
     const socket = getSocket();
     const handlers = {
       'room:consumers-new': ({ consumers }, ack) => {
-        void this.acceptAll(consumers).then((refused) => ack({ ok: true, data: { refused } }));
+        void this.intake.acceptAll(consumers).then((refused) => ack({ ok: true, data: { refused } }));
       },
       'room:consumer-closed': ({ consumerId }) => {
         this.media.drop(consumerId);
