@@ -53,8 +53,14 @@ type Listeners = {
  */
 const SEND_AFTER_RECEIVING_MAX_MS = 1_500;
 
-/** A resume the server could not answer (busy, restarting) is tried again after this. */
+/** A resume or rejoin the server could not answer (busy, restarting) is tried again after this. */
 const RESUME_RETRY_MS = 1_000;
+
+/**
+ * Refusals of a rejoin that say "not now" rather than "no": a web process that just restarted may
+ * serve before its media server is up (UNAVAILABLE), or not answer in time (INTERNAL).
+ */
+const TRANSIENT = new Set<string>([ErrorCode.Unavailable, ErrorCode.Internal, ErrorCode.RateLimited]);
 
 function deferred() {
   let resolve!: () => void;
@@ -149,6 +155,13 @@ export class RoomSession {
       this.chat.resendUnsent();
     } catch (err) {
       const e = err instanceof RequestError ? err : new RequestError(ErrorCode.Internal, (err as Error).message);
+      if (rejoin && TRANSIENT.has(e.code)) {
+        console.info(`[confab] room ${this.slug}: joining again failed (${e.code}); retrying`);
+        setTimeout(() => {
+          if (getSocket().connected && this.connectionState === 'reconnecting') void this.join(options, true);
+        }, RESUME_RETRY_MS);
+        return;
+      }
       if (rejoin) return this.closeWith(e.code === ErrorCode.Forbidden ? 'removed-by-host' : 'seat-expired');
       this.teardownMedia();
       this.setConnectionState('idle', e.message);

@@ -159,6 +159,29 @@ describe('RoomSession', () => {
     s.dispose();
   });
 
+  it('a rejoin refused as "not now" (the media server is not up yet) is tried again, not given up', async () => {
+    vi.useFakeTimers();
+    try {
+      answers['room:resume'] = { error: { code: 'SEAT_EXPIRED', message: 'join again' } };
+      const { s, states } = session();
+      await s.join({ stream: null, micOn: true, cameraOn: true });
+      const ok = answers['room:join'];
+      answers['room:join'] = { error: { code: 'UNAVAILABLE', message: 'The media server is not available right now' } };
+      socket.fire('disconnect');
+      socket.fire('connect');
+      await vi.advanceTimersByTimeAsync(10);
+      expect(states.at(-1)).toBe('reconnecting');
+      answers['room:join'] = ok;
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(sent.filter((m) => m.event === 'room:join')).toHaveLength(3);
+      expect(states.at(-1)).toBe('connected');
+      expect(s.getState().closedReason).toBeNull();
+      s.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a seat that expired is joined again by itself, without the pre-join screen', async () => {
     answers['room:resume'] = { error: { code: 'SEAT_EXPIRED', message: 'join again' } };
     const { s, states } = session();
