@@ -15,6 +15,8 @@ import type { SfuNode, SfuNodes } from './sfuNodes';
 
 /** A browser that has not answered a push by then is asked once more, then left to its resume. */
 const PUSH_TIMEOUT_MS = 10_000;
+/** A join or pre-join that finds no connected SFU node waits this long for one (a start-up, a restart). */
+const NODE_WAIT_MS = 5_000;
 /**
  * A join's consumers go to the browser as one batch, accepted in one renegotiation; the node makes
  * them right after its answer, in a few ms. If some never come (their producer closed), the ones
@@ -52,14 +54,14 @@ export class RoomMedia {
   }
 
   async capabilities(): Promise<{ routerRtpCapabilities: unknown }> {
-    const node = this.nodes.pick();
+    const node = await this.nodes.pickWhenConnected(NODE_WAIT_MS);
     if (!node) throw unavailable();
     const { rtpCapabilities } = await node.request('node:capabilities', {});
     return { routerRtpCapabilities: rtpCapabilities };
   }
 
   async open(roomId: string): Promise<{ node: SfuNode; nodeId: string; rtpCapabilities: unknown }> {
-    const node = this.nodes.pick();
+    const node = await this.nodes.pickWhenConnected(NODE_WAIT_MS);
     if (!node) throw unavailable();
     await this.reconciled.get(node);
     const { rtpCapabilities, nodeId } = await node.request('room:open', { roomId });

@@ -8,6 +8,7 @@ import type { SfuEvent, SfuEventPayload, SfuMethod, SfuRequest, SfuResponse } fr
 export interface SfuNode {
   readonly url: string;
   readonly connected: boolean;
+  waitConnected(timeoutMs: number): Promise<void>;
   request<M extends SfuMethod>(method: M, payload: SfuRequest<M>): Promise<SfuResponse<M>>;
   on<E extends SfuEvent>(event: E, listener: (payload: SfuEventPayload<E>) => void): void;
 }
@@ -26,6 +27,17 @@ export class SfuNodes {
       if (!best || rooms < (this.load.get(best) ?? 0)) best = node;
     }
     return best;
+  }
+
+  /**
+   * A connected node, waiting up to `timeoutMs` for one to (re)connect: a web process that just
+   * started serves before its RPC links are up, and a node may be restarting.
+   */
+  async pickWhenConnected(timeoutMs: number): Promise<SfuNode | undefined> {
+    const now = this.pick();
+    if (now || timeoutMs <= 0) return now;
+    await Promise.any(this.nodes.map((n) => n.waitConnected(timeoutMs))).catch(() => undefined);
+    return this.pick();
   }
 
   roomOpened(node: SfuNode) {
