@@ -11,6 +11,8 @@ import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
   ConsumersAccepted,
+  MeetingState,
+  Reaction,
   PeerTransports,
   RoomClosedReason,
   RoomConsumer,
@@ -58,6 +60,10 @@ export interface InboundResults {
   'room:consumer-layers': Empty;
   'chat:send': { message: ChatMessageView };
   'room:host-mute': Empty;
+  'room:host-spotlight': Empty;
+  'room:host-lower-hand': Empty;
+  'room:hand': Empty;
+  'room:react': Empty;
   'room:host-remove': Empty;
   'room:host-lock': Empty;
   'room:host-end': Empty;
@@ -110,6 +116,9 @@ export interface ServerToClientEvents {
   'room:active-speaker': (msg: { userId: string | null }) => void;
   'room:chat': (msg: { message: ChatMessageView }) => void;
   'room:updated': (msg: { locked: boolean }) => void;
+  'room:meeting': (msg: { meeting: MeetingState }) => void;
+  /** A reaction someone sent (rate-limited per sender). */
+  'room:reaction': (msg: { userId: string; reaction: Reaction }) => void;
   /** The host muted your microphone (your mic producer is already paused on the server). */
   'room:muted-by-host': (msg: { producerId: string; by: string }) => void;
   'room:closed': (msg: { reason: RoomClosedReason }) => void;

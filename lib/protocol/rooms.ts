@@ -63,8 +63,23 @@ export interface ChatMessageView {
 }
 
 /** The room as it is now: the join's answer, and again a resume's. */
+/** Meeting-wide state everyone sees alike; sent whole (`room:meeting`) whenever it changes. */
+export interface MeetingState {
+  /** The participant the host spotlit for everyone (their tile takes the stage). */
+  spotlight: string | null;
+  /** Raised hands, in the order they went up. */
+  hands: string[];
+}
+
+/** The reactions one can send (they float over the sender's tile for everyone). */
+export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
 export interface RoomSnapshot {
   room: RoomSummary;
+  meeting: MeetingState;
+  /** How many remote videos a page renders at once (ROOM_MAX_VISIBLE_VIDEOS); the rest show as avatars. */
+  maxVisibleVideos: number;
   self: RoomParticipant;
   participants: RoomParticipant[];
   /** Most recent messages, oldest first. */

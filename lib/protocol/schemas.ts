@@ -5,7 +5,7 @@
 import { z } from './zod';
 import { hangupReasons } from './call';
 import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
-import { CHAT_MAX_CHARS, ROOM_NAME_MAX } from './rooms';
+import { CHAT_MAX_CHARS, REACTIONS, ROOM_NAME_MAX } from './rooms';
 
 /** Browser SDPs are 5–20 KB; 64 KB leaves room for many transceivers and still bounds memory. */
 export const MAX_SDP_BYTES = 64 * 1024;
@@ -154,6 +154,10 @@ export const inboundSpecs = {
   'room:host-remove': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
   'room:host-lock': { schema: z.strictObject({ locked: z.boolean() }), maxBytes: 64 },
   'room:host-end': { schema: empty, maxBytes: 64 },
+  'room:host-spotlight': { schema: z.strictObject({ userId: id.nullable() }), maxBytes: 256 },
+  'room:host-lower-hand': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:hand': { schema: z.strictObject({ raised: z.boolean() }), maxBytes: 64 },
+  'room:react': { schema: z.strictObject({ reaction: z.enum(REACTIONS) }), maxBytes: 64 },
 
   // Admin dashboard: every one of these is refused with FORBIDDEN unless the sender is an admin now.
   'admin:subscribe': { schema: empty, maxBytes: 64 },

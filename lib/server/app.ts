@@ -30,6 +30,7 @@ import { Presence } from './realtime/presence';
 import { textOnlyParser } from './realtime/textOnlyParser';
 import { rooms as channels, type IoServer } from './realtime/types';
 import { roomHandlers } from './rooms/handlers';
+import { meetingHandlers } from './rooms/meetingHandlers';
 import { RoomRegistry } from './rooms/RoomRegistry';
 import { RoomStore } from './rooms/roomStore';
 import { SfuNodes } from './rooms/sfuNodes';
@@ -157,7 +158,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   const ca = env.SFU_TLS_CA ? fs.readFileSync(env.SFU_TLS_CA, 'utf8') : undefined;
   const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, ca, log }));
   const roomStore = new RoomStore(db);
-  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), { resumeGraceMs: env.ROOM_RESUME_GRACE_MS }, log);
+  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), { resumeGraceMs: env.ROOM_RESUME_GRACE_MS, maxVisibleVideos: env.ROOM_MAX_VISIBLE_VIDEOS }, log);
   for (const client of sfuClients) {
     client.onStateChange((state, previous) => {
       if (previous === 'connected' && state !== 'connected') rooms.media.nodeLost(client);
@@ -173,6 +174,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     'ice:config': (_payload, socket) => iceConfigFor(socket.data.user.id, env),
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),
+    ...meetingHandlers(rooms),
     ...admin.handlers,
   };
   io.on('connection', (socket) => {

@@ -153,10 +153,17 @@ export async function receivingAudioStreams(page: Page): Promise<number> {
   return (await inboundStreams(page)).filter((s) => s.kind === 'audio' && s.packetsReceived > 0).length;
 }
 
-/** The page's remote track id for a tile, so a test can follow one sender's stream in getStats(). */
+/**
+ * The page's remote track id for a participant's video tile, or their audio (every remote mic
+ * plays from its own element, whatever the layout shows), to follow one sender's stream in getStats().
+ */
 export function tileTrackId(page: Page, userName: string, kind: 'audio' | 'video', source = 'camera'): Promise<string | null> {
+  const selector =
+    kind === 'audio'
+      ? `[data-testid="room-audio"][data-user-name="${userName}"]`
+      : `[data-testid="room-tile"][data-user-name="${userName}"][data-source="${source}"] video`;
   return page
-    .locator(`[data-testid="room-tile"][data-user-name="${userName}"][data-source="${source}"] ${kind}`)
+    .locator(selector)
     .evaluate((el: HTMLMediaElement) => {
       const stream = el.srcObject as MediaStream | null;
       return stream?.getTracks()[0]?.id ?? null;

@@ -65,6 +65,7 @@ test('password, lock, chat history, remove and end for all', async ({ browser })
 
   // Remove: the guest is told and cannot come back into this meeting.
   await host.page.getByRole('tab', { name: /People/ }).click();
+  await host.page.getByLabel(`Actions for ${guest.name}`).click();
   await host.page.getByRole('button', { name: `Remove ${guest.name}` }).click();
   await expect(guest.page.getByTestId('room-closed')).toContainText('The host removed you from the meeting');
   await expect(late.page.locator(`[data-testid="room-tile"][data-user-name="${guest.name}"]`)).toHaveCount(0, { timeout: 5_000 });

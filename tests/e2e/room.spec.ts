@@ -71,6 +71,7 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   // The host (Alice) mutes Bob: at Carol, Bob's audio stops arriving; Bob is told.
   const bobAudioAtCarol = await tileTrackId(carol.page, bob.name, 'audio');
   expect(bobAudioAtCarol).toBeTruthy();
+  await alice.page.getByLabel(`Actions for ${bob.name}`).click();
   await alice.page.getByRole('button', { name: `Mute ${bob.name}` }).click();
   await expect(bob.page.getByTestId('room-notice')).toContainText('muted by the host');
   await expect(bob.page.getByRole('button', { name: 'Unmute' })).toBeVisible();

@@ -37,6 +37,8 @@ export function useRoom(slug: string, myName: string) {
     retryChat: session.retryChat,
     tileChanged: session.tileChanged,
     host: session.host,
+    setHand: session.setHand,
+    react: session.react,
     dismissNotice: session.dismissNotice,
   };
 }

@@ -11,6 +11,7 @@ import {
   roomClosedReasons,
   roomClosedText,
   type PeerTransports,
+  type Reaction,
   type RoomClosedReason,
   type SeatTicket,
   type ServerToClientEvents,
@@ -56,6 +57,9 @@ const SEND_AFTER_RECEIVING_MAX_MS = 1_500;
 /** A resume or rejoin the server could not answer (busy, restarting) is tried again after this. */
 const RESUME_RETRY_MS = 1_000;
 
+/** How long a reaction floats over its sender's tile. */
+const REACTION_SHOWN_MS = 4_000;
+
 /**
  * Refusals of a rejoin that say "not now" rather than "no": a web process that just restarted may
  * serve before its media server is up (UNAVAILABLE), or not answer in time (INTERNAL).
@@ -92,6 +96,7 @@ export class RoomSession {
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
   private readonly chat: RoomChat;
   private unbind: (() => void) | null = null;
+  private reactionSeq = 0;
 
   constructor(
     readonly slug: string,
@@ -222,7 +227,16 @@ export class RoomSession {
 
   dismissNotice = () => this.dispatch({ type: 'notice', text: null });
 
+  /** Raise or lower our hand; the server keeps the order for everyone. */
+  setHand = (raised: boolean) => request('room:hand', { raised });
+  react = (reaction: Reaction) =>
+    request('room:react', { reaction }).catch((err: unknown) => {
+      if (err instanceof RequestError && err.code === ErrorCode.RateLimited) this.dispatch({ type: 'notice', text: err.message });
+    });
+
   readonly host = {
+    spotlight: (userId: string | null) => request('room:host-spotlight', { userId }),
+    lowerHand: (userId: string) => request('room:host-lower-hand', { userId }),
     mute: (userId: string) => request('room:host-mute', { userId }),
     remove: (userId: string) => request('room:host-remove', { userId }),
     lock: (locked: boolean) => request('room:host-lock', { locked }),
@@ -372,6 +386,12 @@ export class RoomSession {
       'room:active-speaker': ({ userId }) => this.dispatch({ type: 'active-speaker', userId }),
       'room:chat': ({ message }) => this.dispatch({ type: 'chat', message }),
       'room:updated': ({ locked }) => this.dispatch({ type: 'locked', locked }),
+      'room:meeting': ({ meeting }) => this.dispatch({ type: 'meeting', meeting }),
+      'room:reaction': ({ userId, reaction }) => {
+        const id = ++this.reactionSeq;
+        this.dispatch({ type: 'reaction', id, userId, reaction });
+        setTimeout(() => this.dispatch({ type: 'reaction-done', id }), REACTION_SHOWN_MS);
+      },
       'room:muted-by-host': ({ producerId, by }) => {
         this.media.pausedByServer(producerId);
         this.dispatch({ type: 'local', local: { mic: false } });

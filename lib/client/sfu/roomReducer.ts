@@ -5,6 +5,8 @@
  */
 import type {
   ChatMessageView,
+  MeetingState,
+  Reaction,
   RoomClosedReason,
   RoomConsumer,
   RoomConsumerState,
@@ -13,6 +15,7 @@ import type {
   RoomSummary,
   SeatConnection,
 } from '../../protocol';
+import { spoke } from '../room/layout';
 import { qualityOf, type Quality } from './quality';
 import type { TransportState } from './SfuClient';
 
@@ -57,6 +60,13 @@ export interface RoomState {
   /** By consumer id. */
   remotes: Record<string, RemoteMedia>;
   activeSpeaker: string | null;
+  /** Who spoke, the most recent first (the layout brings recent speakers into view). */
+  speakerOrder: string[];
+  /** Spotlight and raised hands, as the server has them. */
+  meeting: MeetingState;
+  maxVisibleVideos: number;
+  /** Reactions on screen now (each removed after a few seconds by RoomSession). */
+  reactions: { id: number; userId: string; reaction: Reaction }[];
   chat: ChatEntry[];
   local: { mic: boolean; camera: boolean; screen: boolean };
   closedReason: RoomClosedReason | null;
@@ -82,6 +92,9 @@ export type RoomEvent =
   /** Our media was moved: every remote stream goes, new ones follow. */
   | { type: 'media-reset' }
   | { type: 'active-speaker'; userId: string | null }
+  | { type: 'meeting'; meeting: MeetingState }
+  | { type: 'reaction'; id: number; userId: string; reaction: Reaction }
+  | { type: 'reaction-done'; id: number }
   | { type: 'chat'; message: ChatMessageView }
   | { type: 'chat-pending'; message: ChatMessageView }
   | { type: 'chat-failed'; clientId: string }
@@ -102,6 +115,10 @@ export const initialRoomState: RoomState = {
   participants: [],
   remotes: {},
   activeSpeaker: null,
+  speakerOrder: [],
+  meeting: { spotlight: null, hands: [] },
+  maxVisibleVideos: 16,
+  reactions: [],
   chat: [],
   local: { mic: false, camera: false, screen: false },
   closedReason: null,
@@ -149,6 +166,8 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
         phase: 'joined',
         local: state.local,
         room: snapshot.room,
+        meeting: snapshot.meeting,
+        maxVisibleVideos: snapshot.maxVisibleVideos,
         selfId: snapshot.self.userId,
         participants: snapshot.participants,
         chat: mergeChat(state.chat, snapshot.chat),
@@ -161,6 +180,7 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
         ...state,
         connection: 'connected',
         room: snapshot.room,
+        meeting: snapshot.meeting,
         participants: snapshot.participants,
         remotes: filterRecord(state.remotes, (r) => kept.has(r.consumerId)),
         chat: mergeChat(state.chat, snapshot.chat),
@@ -184,6 +204,7 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
         participants: state.participants.filter((p) => p.userId !== event.userId),
         remotes: filterRecord(state.remotes, (r) => r.userId !== event.userId),
         activeSpeaker: state.activeSpeaker === event.userId ? null : state.activeSpeaker,
+        speakerOrder: state.speakerOrder.filter((id) => id !== event.userId),
         room: state.room && { ...state.room, participants: Math.max(0, state.room.participants - 1) },
       };
     case 'participant-state':
@@ -209,8 +230,15 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
     }
     case 'media-reset':
       return { ...state, remotes: {} };
+    case 'meeting':
+      return { ...state, meeting: event.meeting };
+    case 'reaction':
+      // A few at a time on screen: the oldest gives way.
+      return { ...state, reactions: [...state.reactions.slice(-19), { id: event.id, userId: event.userId, reaction: event.reaction }] };
+    case 'reaction-done':
+      return { ...state, reactions: state.reactions.filter((r) => r.id !== event.id) };
     case 'active-speaker':
-      return { ...state, activeSpeaker: event.userId };
+      return { ...state, activeSpeaker: event.userId, speakerOrder: spoke(state.speakerOrder, event.userId) };
     case 'chat': {
       const mine = state.chat.findIndex((m) => m.clientId === event.message.clientId);
       if (mine >= 0) {

@@ -4,6 +4,7 @@
  * checked by the node, not here.
  */
 import type { RoomClosedReason, RoomSummary } from '../../protocol';
+import { Meeting } from './Meeting';
 import type { Seat } from './Seat';
 import type { StoredRoom } from './roomStore';
 import type { SfuNode } from './sfuNodes';
@@ -17,6 +18,8 @@ export class LiveRoom {
   readonly removed = new Set<string>();
   /** Seats taken from a browser (another tab joined, or the host removed them), by token digest. */
   private readonly retired = new Map<string, RoomClosedReason>();
+  /** Spotlight and raised hands. */
+  readonly meeting = new Meeting();
   /** `reconnecting` while the room's media is being re-created on another node (or a restarted one). */
   media: 'connected' | 'reconnecting' = 'connected';
   closed = false;

@@ -30,6 +30,8 @@ import type { SfuNodes } from './sfuNodes';
 export interface RoomRegistryOptions {
   /** How long a seat is kept after its socket dropped (ROOM_RESUME_GRACE_MS). */
   resumeGraceMs: number;
+  /** Sent to every page in the room snapshot (ROOM_MAX_VISIBLE_VIDEOS). */
+  maxVisibleVideos: number;
 }
 
 export class RoomRegistry {
@@ -271,6 +273,11 @@ export class RoomRegistry {
     this.io.to(channels.presence).emit('rooms:removed', { slug: room.stored.slug });
   }
 
+  /** Broadcasts the meeting state if `changed` (the result of a Meeting change). */
+  meetingChanged(room: LiveRoom, changed: boolean) {
+    if (changed) this.io.to(room.channel).emit('room:meeting', { meeting: room.meeting.view() });
+  }
+
   async setLocked(room: LiveRoom, locked: boolean) {
     await this.store.setLocked(room.id, locked);
     room.stored = { ...room.stored, locked };
@@ -299,7 +306,15 @@ export class RoomRegistry {
   }
 
   private snapshot(room: LiveRoom, seat: Seat, chat: RoomSnapshot['chat'], transports: RoomSnapshot['transports']): RoomSnapshot {
-    return { room: room.summary(), self: seat.view(), participants: room.listed().map((s) => s.view()), chat, transports };
+    return {
+      room: room.summary(),
+      meeting: room.meeting.view(),
+      maxVisibleVideos: this.opts.maxVisibleVideos,
+      self: seat.view(),
+      participants: room.listed().map((s) => s.view()),
+      chat,
+      transports,
+    };
   }
 
   private async open(stored: StoredRoom, userId: string): Promise<LiveRoom> {
@@ -328,6 +343,7 @@ export class RoomRegistry {
     seat.stopGrace();
     seat.state = 'gone';
     room.participants.delete(seat.user.id);
+    this.meetingChanged(room, room.meeting.forget(seat.user.id));
     if (seat.socketId && this.bySocket.get(seat.socketId) === room) this.bySocket.delete(seat.socketId);
     await this.media.unplace(room, seat);
     if (wasListed) {

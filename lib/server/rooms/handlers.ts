@@ -96,7 +96,7 @@ export function roomHandlers(io: IoServer, rooms: RoomRegistry, store: RoomStore
   };
 }
 
-function host(rooms: RoomRegistry, socket: IoSocket) {
+export function host(rooms: RoomRegistry, socket: IoSocket) {
   const m = rooms.membership(socket);
   if (!m.me.isHost) throw new ProtocolError(ErrorCode.Forbidden, 'Only the host can do that');
   return m;

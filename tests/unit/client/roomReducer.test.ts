@@ -12,6 +12,8 @@ const person = (userId: string, connection: 'connected' | 'reconnecting' = 'conn
 });
 const snapshot = (participants = [person('a'), person('b')]): RoomSnapshot => ({
   room: { slug: 's', name: 'S', hostName: 'A', hasPassword: false, locked: false, participants: participants.length },
+  meeting: { spotlight: null, hands: [] },
+  maxVisibleVideos: 16,
   self: person('a'),
   participants,
   chat: [],

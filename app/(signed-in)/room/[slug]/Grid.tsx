@@ -1,33 +1,26 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
-import type { Quality } from '@/lib/client/sfu/quality';
-import type { RemoteMedia } from '@/lib/client/sfu/roomReducer';
+import { arrange, fitGrid, type TileRef, type ViewMode } from '@/lib/client/room/layout';
+import type { RoomState } from '@/lib/client/sfu/roomReducer';
+import { RoomAudio } from './RoomAudio';
+import { LocalTile, RemoteTile, type TileBox, type TileSpec } from './Tile';
 
 type Room = ReturnType<typeof useRoom>;
 
-interface TileSpec {
-  key: string;
-  name: string;
-  userId: string;
-  source: 'camera' | 'screen';
-  video?: RemoteMedia;
-  audio?: RemoteMedia;
-  reconnecting: boolean;
+export interface ViewPrefs {
+  mode: ViewMode;
+  pinned: string | null;
+  page: number;
 }
 
-const qualityText: Record<Quality, string> = { good: 'Good connection', fair: 'Fair connection', poor: 'Poor connection' };
+/** Filmstrip tiles: small enough for the lowest simulcast layer. */
+const FILM: TileBox = { width: 192, height: 108 };
+const GAP = 8;
 
-/** The worse of a tile's streams decides its indicator. */
-function tileQuality(...streams: (RemoteMedia | undefined)[]): Quality | null {
-  const qs = streams.map((s) => s?.quality).filter((q): q is Quality => !!q);
-  return qs.includes('poor') ? 'poor' : qs.includes('fair') ? 'fair' : qs.length ? 'good' : null;
-}
-
-/** One tile per participant (camera + mic), plus one per screen share; screens get the big slots. */
-export function Grid({ room, me }: { room: Room; me: { id: string; name: string } }) {
-  const { state } = room;
-  const tiles: TileSpec[] = [];
+/** One tile per participant (camera + mic), plus one per screen share. */
+function tilesOf(state: RoomState, me: { id: string; name: string }): TileSpec[] {
+  const tiles: TileSpec[] = [{ key: `${me.id}:camera`, name: me.name, userId: me.id, source: 'camera', reconnecting: false }];
   const remotes = Object.values(state.remotes);
   for (const p of state.participants) {
     if (p.userId === me.id) continue;
@@ -43,121 +36,105 @@ export function Grid({ room, me }: { room: Room; me: { id: string; name: string 
       reconnecting,
     });
     const screen = theirs.find((x) => x.source === 'screen');
-    if (screen) tiles.unshift({ key: `${p.userId}:screen`, name: `${p.name} (screen)`, userId: p.userId, source: 'screen', video: screen, reconnecting });
+    if (screen) tiles.push({ key: `${p.userId}:screen`, name: `${p.name} (screen)`, userId: p.userId, source: 'screen', video: screen, reconnecting });
   }
-  const sharing = tiles.some((t) => t.source === 'screen');
-
-  return (
-    <div className={`grid ${sharing ? 'sharing' : ''}`} data-count={tiles.length + 1}>
-      <LocalTile stream={room.localStream} name={me.name} cameraOn={room.camera} micOn={room.mic} speaking={state.activeSpeaker === me.id} />
-      {tiles.map((t) => (
-        <RemoteTile
-          key={t.key}
-          spec={t}
-          videoTrack={t.video && !t.video.paused ? t.video.track : undefined}
-          audioTrack={t.audio?.track}
-          speaking={t.source === 'camera' && state.activeSpeaker === t.userId}
-          onChanged={room.tileChanged}
-        />
-      ))}
-    </div>
-  );
+  return tiles;
 }
 
-function LocalTile({ stream, name, cameraOn, micOn, speaking }: { stream: MediaStream | null; name: string; cameraOn: boolean; micOn: boolean; speaking: boolean }) {
-  const ref = useRef<HTMLVideoElement>(null);
+/** The size of an element, kept up to date. */
+function useSize<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
-    if (ref.current) ref.current.srcObject = stream;
-  }, [stream]);
-  const showVideo = cameraOn && !!stream?.getVideoTracks().length;
-  return (
-    <figure className={`tile ${speaking ? 'speaking' : ''}`} data-testid="room-tile" data-user-name={name} data-self="true">
-      <video ref={ref} autoPlay playsInline muted className="mirror" hidden={!showVideo} />
-      {!showVideo && <div className="tile-placeholder">{name.slice(0, 1).toUpperCase()}</div>}
-      <figcaption>
-        You{!micOn && <span className="badge muted-badge">muted</span>}
-      </figcaption>
-    </figure>
-  );
-}
-
-interface RemoteProps {
-  spec: TileSpec;
-  videoTrack?: MediaStreamTrack;
-  audioTrack?: MediaStreamTrack;
-  speaking: boolean;
-  onChanged: (consumerId: string, width: number, visible: boolean) => void;
-}
-
-function RemoteTile({ spec, videoTrack, audioTrack, speaking, onChanged }: RemoteProps) {
-  const box = useRef<HTMLElement>(null);
-  const video = useRef<HTMLVideoElement>(null);
-  const audio = useRef<HTMLAudioElement>(null);
-  const consumerId = spec.video?.consumerId;
-
-  useEffect(() => {
-    if (video.current) video.current.srcObject = videoTrack ? new MediaStream([videoTrack]) : null;
-  }, [videoTrack]);
-  useEffect(() => {
-    if (!audio.current) return;
-    audio.current.srcObject = audioTrack ? new MediaStream([audioTrack]) : null;
-    if (audioTrack) void audio.current.play().catch(() => undefined);
-  }, [audioTrack]);
-
-  // Report size and visibility so the SFU sends the right simulcast layer, or nothing.
-  useEffect(() => {
-    const el = box.current;
-    if (!el || !consumerId) return;
-    let width = el.clientWidth;
-    let visible = true;
-    const report = () => onChanged(consumerId, width, visible && document.visibilityState === 'visible');
-    const resize = new ResizeObserver(([entry]) => {
-      width = entry?.contentRect.width ?? width;
-      report();
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const r = entry?.contentRect;
+      if (r) setSize((s) => (Math.abs(s.width - r.width) < 1 && Math.abs(s.height - r.height) < 1 ? s : { width: r.width, height: r.height }));
     });
-    const intersect = new IntersectionObserver(([entry]) => {
-      visible = !!entry?.isIntersecting;
-      report();
-    });
-    resize.observe(el);
-    intersect.observe(el);
-    document.addEventListener('visibilitychange', report);
-    return () => {
-      resize.disconnect();
-      intersect.disconnect();
-      document.removeEventListener('visibilitychange', report);
-    };
-  }, [consumerId, onChanged]);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, size] as const;
+}
 
-  const micOff = spec.source === 'camera' && (!spec.audio || spec.audio.paused);
-  const quality = tileQuality(spec.video, spec.audio);
+export function Grid({ room, me, prefs, onPrefs }: { room: Room; me: { id: string; name: string }; prefs: ViewPrefs; onPrefs: (p: Partial<ViewPrefs>) => void }) {
+  const { state } = room;
+  const tiles = tilesOf(state, me);
+  const byKey = new Map(tiles.map((t) => [t.key, t]));
+  const refs: TileRef[] = tiles.map((t) => ({ key: t.key, userId: t.userId, source: t.source, self: t.userId === me.id }));
+  const layout = arrange({
+    tiles: refs,
+    mode: prefs.mode,
+    pinned: prefs.pinned,
+    spotlight: state.meeting.spotlight,
+    activeSpeaker: state.activeSpeaker,
+    speakerOrder: state.speakerOrder,
+    maxVisible: state.maxVisibleVideos,
+    page: prefs.page,
+  });
+  const [area, size] = useSize<HTMLDivElement>();
+  const filmstrip = layout.stage !== null && layout.shown.length > 0;
+  const stageBox = { width: size.width, height: Math.max(0, size.height - (filmstrip ? FILM.height + GAP : 0)) };
+  const fit = layout.stage ? fitGrid(1, stageBox) : fitGrid(layout.shown.length, size, 16 / 9, GAP);
+
+  // Paged-out videos are not forwarded at all: their tiles are not rendered, so pause them here.
+  const avatarConsumers = layout.avatars.map((k) => byKey.get(k)?.video?.consumerId).filter((id): id is string => !!id);
+  const hiddenKey = avatarConsumers.join(',');
+  useEffect(() => {
+    for (const id of hiddenKey ? hiddenKey.split(',') : []) room.tileChanged(id, 0, false);
+  }, [hiddenKey, room.tileChanged]);
+
+  const render = (key: string, box: TileBox) => {
+    const t = byKey.get(key)!;
+    const pin = { pinned: prefs.pinned === key, onPin: () => onPrefs({ pinned: prefs.pinned === key ? null : key }) };
+    const speaking = t.source === 'camera' && state.activeSpeaker === t.userId;
+    const hand = state.meeting.hands.indexOf(t.userId);
+    const overlay = { hand: hand >= 0 ? hand : null, reactions: state.reactions.filter((r) => r.userId === t.userId) };
+    if (t.userId === me.id) {
+      return <LocalTile key={key} stream={room.localStream} name={me.name} cameraOn={room.camera} micOn={room.mic} speaking={speaking} box={box} overlay={overlay} {...pin} />;
+    }
+    const videoTrack = t.video && !t.video.paused ? t.video.track : undefined;
+    return <RemoteTile key={key} spec={t} videoTrack={videoTrack} speaking={speaking} box={box} overlay={overlay} onChanged={room.tileChanged} {...pin} />;
+  };
+  const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
+
   return (
-    <figure
-      ref={box}
-      className={`tile ${speaking ? 'speaking' : ''} ${spec.source === 'screen' ? 'screen' : ''} ${spec.reconnecting ? 'reconnecting' : ''}`}
-      data-testid="room-tile"
-      data-user-name={spec.name}
-      data-source={spec.source}
-      data-speaking={speaking}
-      data-connection={spec.reconnecting ? 'reconnecting' : 'connected'}
-      data-quality={quality ?? 'unknown'}
-    >
-      {spec.reconnecting && (
-        <div className="tile-status" role="status" data-testid="tile-reconnecting">
-          Reconnecting…
+    <section className="meeting-view" aria-label="Participants' videos">
+      <div ref={area} className={layout.stage ? 'room-stage-view' : 'room-grid'} data-testid="room-grid" data-layout={layout.stage ? 'stage' : 'grid'} data-cols={fit.cols}>
+        {size.width > 0 &&
+          (layout.stage ? (
+            <>
+              <div className="room-stage">{render(layout.stage, fit)}</div>
+              {filmstrip && <div className="filmstrip">{layout.shown.map((k) => render(k, FILM))}</div>}
+            </>
+          ) : (
+            <div className="grid-tiles" style={{ gridTemplateColumns: `repeat(${fit.cols}, ${fit.width}px)` }}>
+              {layout.shown.map((k) => render(k, fit))}
+            </div>
+          ))}
+      </div>
+      {layout.avatars.length > 0 && (
+        <div className="paging" data-testid="room-paging">
+          <button type="button" className="button ghost" disabled={layout.page === 0} onClick={() => onPrefs({ page: layout.page - 1 })}>
+            Previous page
+          </button>
+          <ul className="avatars" aria-label="Not in view">
+            {layout.avatars.map((k) => (
+              <li key={k} className="avatar" title={byKey.get(k)!.name} data-testid="room-avatar">
+                {byKey.get(k)!.name.slice(0, 1).toUpperCase()}
+              </li>
+            ))}
+          </ul>
+          <span className="muted">
+            Page {layout.page + 1} of {layout.pages}
+          </span>
+          <button type="button" className="button ghost" disabled={layout.page >= layout.pages - 1} onClick={() => onPrefs({ page: layout.page + 1 })}>
+            Next page
+          </button>
         </div>
       )}
-      <video ref={video} autoPlay playsInline muted hidden={!videoTrack} />
-      {!videoTrack && <div className="tile-placeholder">{spec.name.slice(0, 1).toUpperCase()}</div>}
-      {spec.source === 'camera' && <audio ref={audio} autoPlay />}
-      <figcaption>
-        {quality && (
-          <span className={`quality quality-${quality}`} title={qualityText[quality]} aria-label={qualityText[quality]} data-testid="tile-quality" />
-        )}
-        {spec.name}
-        {micOff && <span className="badge muted-badge">muted</span>}
-        {spec.source === 'camera' && spec.video?.paused && <span className="badge">camera off</span>}
-      </figcaption>
-    </figure>
+      <RoomAudio remotes={Object.values(state.remotes)} nameOf={nameOf} />
+    </section>
   );
 }

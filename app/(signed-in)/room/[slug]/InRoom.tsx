@@ -3,7 +3,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
 import { Chat } from './Chat';
-import { Grid } from './Grid';
+import { Controls } from './Controls';
+import { Grid, type ViewPrefs } from './Grid';
 import { People } from './People';
 
 type Room = ReturnType<typeof useRoom>;
@@ -12,6 +13,8 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
   const router = useRouter();
   const { state } = room;
   const [panel, setPanel] = useState<'people' | 'chat'>('people');
+  const [prefs, setPrefs] = useState<ViewPrefs>({ mode: 'grid', pinned: null, page: 0 });
+  const changePrefs = (p: Partial<ViewPrefs>) => setPrefs((old) => ({ ...old, ...p }));
   const isHost = state.participants.some((p) => p.userId === me.id && p.isHost);
 
   async function leave() {
@@ -46,7 +49,7 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
         </p>
       )}
       <div className="room-body">
-        <Grid room={room} me={me} />
+        <Grid room={room} me={me} prefs={prefs} onPrefs={changePrefs} />
         <aside className="room-side">
           <div className="tabs" role="tablist">
             <button type="button" role="tab" aria-selected={panel === 'people'} onClick={() => setPanel('people')}>
@@ -59,30 +62,7 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
           {panel === 'people' ? <People room={room} me={me} isHost={isHost} /> : <Chat room={room} me={me} />}
         </aside>
       </div>
-      <div className="controls" role="toolbar" aria-label="Meeting controls">
-        <button type="button" className={`button round ${room.mic ? '' : 'off'}`} onClick={() => void room.toggleMic()} disabled={!room.hasMic}>
-          {room.mic ? 'Mute' : 'Unmute'}
-        </button>
-        <button type="button" className={`button round ${room.camera ? '' : 'off'}`} onClick={() => void room.toggleCamera()} disabled={!room.hasCamera}>
-          {room.camera ? 'Camera off' : 'Camera on'}
-        </button>
-        <button type="button" className="button round" onClick={() => void room.toggleScreen()}>
-          {room.screen ? 'Stop sharing' : 'Share screen'}
-        </button>
-        {isHost && (
-          <>
-            <button type="button" className="button round" onClick={() => void room.host.lock(!state.room?.locked)}>
-              {state.room?.locked ? 'Unlock room' : 'Lock room'}
-            </button>
-            <button type="button" className="button round danger" onClick={() => void room.host.end()}>
-              End for all
-            </button>
-          </>
-        )}
-        <button type="button" className="button round danger" onClick={() => void leave()}>
-          Leave
-        </button>
-      </div>
+      <Controls room={room} me={me} isHost={isHost} prefs={prefs} onPrefs={changePrefs} onLeave={() => void leave()} />
     </main>
   );
 }

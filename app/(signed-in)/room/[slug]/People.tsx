@@ -5,36 +5,79 @@ type Room = ReturnType<typeof useRoom>;
 
 export function People({ room, me, isHost }: { room: Room; me: { id: string }; isHost: boolean }) {
   const { state } = room;
+  const { hands, spotlight } = state.meeting;
+  const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
   return (
-    <ul className="people compact" data-testid="participants">
-      {state.participants.map((p) => {
-        const mic = Object.values(state.remotes).find((x) => x.userId === p.userId && x.source === 'mic');
-        const muted = p.userId === me.id ? !room.mic : !mic || mic.paused;
-        return (
-          <li key={p.userId} className="person" data-testid="participant" data-user-name={p.name}>
-            <span className="avatar" aria-hidden>
-              {p.name.slice(0, 1).toUpperCase()}
-            </span>
-            <span className="name">
-              {p.name}
-              {p.userId === me.id && ' (you)'}
-              {p.isHost && <span className="badge">host</span>}
-            </span>
-            {p.connection === 'reconnecting' && <span className="status">reconnecting…</span>}
-            {muted && <span className="status">muted</span>}
-            {isHost && p.userId !== me.id && (
-              <span className="row">
-                <button type="button" className="button ghost" disabled={muted} onClick={() => void room.host.mute(p.userId)} aria-label={`Mute ${p.name}`}>
-                  Mute
-                </button>
-                <button type="button" className="button ghost" onClick={() => void room.host.remove(p.userId)} aria-label={`Remove ${p.name}`}>
-                  Remove
-                </button>
+    <div className="people-panel">
+      {hands.length > 0 && (
+        <section aria-label="Raised hands">
+          <h2 className="panel-title">Raised hands</h2>
+          <ol className="hands" data-testid="raised-hands">
+            {hands.map((userId) => (
+              <li key={userId} data-testid="raised-hand" data-user-id={userId}>
+                <span className="name">{userId === me.id ? 'You' : nameOf(userId)}</span>
+                {(isHost || userId === me.id) && (
+                  <button
+                    type="button"
+                    className="button ghost"
+                    onClick={() => void (userId === me.id ? room.setHand(false) : room.host.lowerHand(userId))}
+                    aria-label={userId === me.id ? 'Lower your hand' : `Lower ${nameOf(userId)}'s hand`}
+                  >
+                    Lower
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <ul className="people compact" data-testid="participants">
+        {state.participants.map((p) => {
+          const mic = Object.values(state.remotes).find((x) => x.userId === p.userId && x.source === 'mic');
+          const muted = p.userId === me.id ? !room.mic : !mic || mic.paused;
+          const hand = hands.indexOf(p.userId);
+          return (
+            <li key={p.userId} className="person" data-testid="participant" data-user-name={p.name}>
+              <span className="avatar" aria-hidden>
+                {p.name.slice(0, 1).toUpperCase()}
               </span>
-            )}
-          </li>
-        );
-      })}
-    </ul>
+              <span className="name">
+                {p.name}
+                {p.userId === me.id && ' (you)'}
+                {p.isHost && <span className="badge">host</span>}
+                {spotlight === p.userId && <span className="badge">spotlight</span>}
+              </span>
+              {hand >= 0 && (
+                <span className="status" aria-label={`Hand raised, number ${hand + 1}`}>
+                  ✋ {hand + 1}
+                </span>
+              )}
+              {p.connection === 'reconnecting' && <span className="status">reconnecting…</span>}
+              {muted && <span className="status">muted</span>}
+              {isHost && (
+                <details className="menu">
+                  <summary aria-label={`Actions for ${p.userId === me.id ? 'yourself' : p.name}`}>⋯</summary>
+                  <div className="menu-items">
+                    <button type="button" onClick={() => void room.host.spotlight(spotlight === p.userId ? null : p.userId)}>
+                      {spotlight === p.userId ? 'Remove spotlight' : 'Spotlight for everyone'}
+                    </button>
+                    {p.userId !== me.id && (
+                      <>
+                        <button type="button" disabled={muted} onClick={() => void room.host.mute(p.userId)} aria-label={`Mute ${p.name}`}>
+                          Mute
+                        </button>
+                        <button type="button" onClick={() => void room.host.remove(p.userId)} aria-label={`Remove ${p.name}`}>
+                          Remove from the meeting
+                        </button>
+                      </>
+                    )}
+                  </div>
+                </details>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
