@@ -13,8 +13,9 @@ export function People({ room, me, isHost }: { room: Room; me: { id: string }; i
         <section aria-label="Raised hands">
           <h2 className="panel-title">Raised hands</h2>
           <ol className="hands" data-testid="raised-hands">
-            {hands.map((userId) => (
+            {hands.map((userId, i) => (
               <li key={userId} data-testid="raised-hand" data-user-id={userId}>
+                <span className="muted">{i + 1}.</span>
                 <span className="name">{userId === me.id ? 'You' : nameOf(userId)}</span>
                 {(isHost || userId === me.id) && (
                   <button
