@@ -5,7 +5,7 @@
  * reactions reach the others. Screenshots of the grid and the speaker view go to test-results/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { inboundStreams, joinRoom, registerUser, tileTrackId, type UserPage } from './fixtures';
+import { decodesFreshFrom, inboundStreams, joinRoom, liveCaptures, registerUser, tileTrackId, type UserPage } from './fixtures';
 
 const SHOTS = 'test-results/screens';
 
@@ -19,7 +19,7 @@ async function decodedWidth(viewer: UserPage, sender: UserPage): Promise<number>
 
 const handOrder = (page: Page) => page.getByTestId('raised-hand').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
 
-test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers, raised hands in one order, reactions', async ({ browser }) => {
+test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers, raised hands in one order, reactions, volume, a live camera switch', async ({ browser }) => {
   test.setTimeout(240_000);
   const users = await Promise.all(['Alice', 'Bob', 'Carol', 'Dave'].map((n) => registerUser(browser, n)));
   const [alice, bob, carol, dave] = users as [UserPage, UserPage, UserPage, UserPage];
@@ -73,6 +73,28 @@ test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers
   }
 
   await alice.page.screenshot({ path: `${SHOTS}/room-reaction.png` });
+
+  // Alice turns Bob down, then mutes him for herself only: his audio element follows; Carol still hears him.
+  const bobAudio = alice.page.locator(`[data-testid="room-audio"][data-user-name="${bob.name}"]`);
+  await alice.page.getByLabel(`Actions for ${bob.name}`).click();
+  await alice.page.getByLabel(`Volume for ${bob.name}`).fill('30');
+  await expect.poll(() => bobAudio.evaluate((el: HTMLAudioElement) => el.volume)).toBeCloseTo(0.3, 2);
+  await alice.page.getByRole('button', { name: `Mute ${bob.name} for me` }).click();
+  await expect.poll(() => bobAudio.evaluate((el: HTMLAudioElement) => el.muted)).toBe(true);
+  await expect.poll(() => carol.page.locator(`[data-testid="room-audio"][data-user-name="${bob.name}"]`).evaluate((el: HTMLAudioElement) => el.muted)).toBe(false);
+
+  // Bob switches his camera live: the old capture is released, and the others keep decoding him.
+  await bob.page.getByRole('tab', { name: 'Devices' }).click();
+  const camera = bob.page.getByLabel('Camera');
+  const cameras = await camera.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const current = await camera.inputValue();
+  const next = cameras.find((id) => id !== current) ?? current;
+  const producedBefore = await bob.page.evaluate(() => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.length);
+  await camera.selectOption(next);
+  await expect.poll(() => bob.page.evaluate(() => (window as unknown as { __captured: MediaStreamTrack[] }).__captured.length)).toBe(producedBefore + 1);
+  expect(await liveCaptures(bob.page)).toBe(2); // the new camera and the mic; the old camera stopped
+  console.log(`camera switch at ${bob.name}: ${cameras.length} cameras, ${current === next ? 'the same one again' : 'another one'}`);
+  for (const viewer of [alice, carol]) await expect.poll(() => decodesFreshFrom(viewer, bob.name), { timeout: 15_000 }).toBe(true);
 
   // A phone: the grid over the panel, nothing off screen sideways.
   await dave.page.setViewportSize({ width: 375, height: 812 });

@@ -38,6 +38,7 @@ export function useRoom(slug: string, myName: string) {
     tileChanged: session.tileChanged,
     host: session.host,
     setHand: session.setHand,
+    switchDevice: session.switchDevice,
     react: session.react,
     dismissNotice: session.dismissNotice,
   };

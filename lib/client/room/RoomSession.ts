@@ -212,6 +212,34 @@ export class RoomSession {
     }
   };
 
+  /**
+   * Switches the camera or microphone during the meeting: the producer's track is replaced in
+   * place (no renegotiation, nothing for the others to do) and the old device is released.
+   */
+  switchDevice = async (kind: 'audio' | 'video', deviceId: string): Promise<void> => {
+    const stream = this.options?.stream;
+    if (!stream) return;
+    const constraints = { deviceId: { exact: deviceId } };
+    const fresh = await navigator.mediaDevices.getUserMedia(
+      kind === 'video' ? { video: { ...constraints, width: { ideal: 1280 }, height: { ideal: 720 } } } : { audio: constraints },
+    );
+    const track = fresh.getTracks()[0];
+    if (!track) return;
+    const old = stream.getTracks().find((t) => t.kind === kind);
+    try {
+      await this.media.replaceTrack(kind === 'video' ? 'camera' : 'mic', track);
+    } catch (err) {
+      track.stop();
+      throw err;
+    }
+    if (old) {
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    this.dispatch({ type: 'local-devices', devices: { ...this.state.devices, [kind]: deviceId } });
+  };
+
   say = (text: string) => this.chat.say(text);
   retryChat = (clientId: string) => this.chat.retry(clientId);
 

@@ -69,6 +69,8 @@ export interface RoomState {
   reactions: { id: number; userId: string; reaction: Reaction }[];
   chat: ChatEntry[];
   local: { mic: boolean; camera: boolean; screen: boolean };
+  /** The devices we switched to during the meeting (the pre-join choice until then). */
+  devices: { audio?: string; video?: string };
   closedReason: RoomClosedReason | null;
   notice: string | null;
 }
@@ -93,6 +95,7 @@ export type RoomEvent =
   | { type: 'media-reset' }
   | { type: 'active-speaker'; userId: string | null }
   | { type: 'meeting'; meeting: MeetingState }
+  | { type: 'local-devices'; devices: RoomState['devices'] }
   | { type: 'reaction'; id: number; userId: string; reaction: Reaction }
   | { type: 'reaction-done'; id: number }
   | { type: 'chat'; message: ChatMessageView }
@@ -121,6 +124,7 @@ export const initialRoomState: RoomState = {
   reactions: [],
   chat: [],
   local: { mic: false, camera: false, screen: false },
+  devices: {},
   closedReason: null,
   notice: null,
 };
@@ -165,6 +169,7 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
         ...initialRoomState,
         phase: 'joined',
         local: state.local,
+        devices: state.devices,
         room: snapshot.room,
         meeting: snapshot.meeting,
         maxVisibleVideos: snapshot.maxVisibleVideos,
@@ -232,6 +237,8 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, remotes: {} };
     case 'meeting':
       return { ...state, meeting: event.meeting };
+    case 'local-devices':
+      return { ...state, devices: event.devices };
     case 'reaction':
       // A few at a time on screen: the oldest gives way.
       return { ...state, reactions: [...state.reactions.slice(-19), { id: event.id, userId: event.userId, reaction: event.reaction }] };

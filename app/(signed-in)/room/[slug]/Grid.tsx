@@ -3,7 +3,6 @@ import { useEffect, useRef, useState } from 'react';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
 import { arrange, fitGrid, type TileRef, type ViewMode } from '@/lib/client/room/layout';
 import type { RoomState } from '@/lib/client/sfu/roomReducer';
-import { RoomAudio } from './RoomAudio';
 import { LocalTile, RemoteTile, type TileBox, type TileSpec } from './Tile';
 
 type Room = ReturnType<typeof useRoom>;
@@ -97,7 +96,6 @@ export function Grid({ room, me, prefs, onPrefs }: { room: Room; me: { id: strin
     const videoTrack = t.video && !t.video.paused ? t.video.track : undefined;
     return <RemoteTile key={key} spec={t} videoTrack={videoTrack} speaking={speaking} box={box} overlay={overlay} onChanged={room.tileChanged} {...pin} />;
   };
-  const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
 
   return (
     <section className="meeting-view" aria-label="Participants' videos">
@@ -134,7 +132,6 @@ export function Grid({ room, me, prefs, onPrefs }: { room: Room; me: { id: strin
           </button>
         </div>
       )}
-      <RoomAudio remotes={Object.values(state.remotes)} nameOf={nameOf} />
     </section>
   );
 }

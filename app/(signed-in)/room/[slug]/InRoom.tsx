@@ -5,14 +5,21 @@ import type { useRoom } from '@/lib/client/hooks/useRoom';
 import { Chat } from './Chat';
 import { Controls } from './Controls';
 import { Grid, type ViewPrefs } from './Grid';
+import { Devices } from './Devices';
 import { People } from './People';
+import { DEFAULT_LISTEN, RoomAudio, type ListenPrefs } from './RoomAudio';
 
 type Room = ReturnType<typeof useRoom>;
 
 export function InRoom({ room, me }: { room: Room; me: { id: string; name: string } }) {
   const router = useRouter();
   const { state } = room;
-  const [panel, setPanel] = useState<'people' | 'chat'>('people');
+  const [panel, setPanel] = useState<'people' | 'chat' | 'devices'>('people');
+  const [listen, setListen] = useState<Record<string, ListenPrefs>>({});
+  const [sinkId, setSinkId] = useState('');
+  const changeListen = (userId: string, p: Partial<ListenPrefs>) =>
+    setListen((old) => ({ ...old, [userId]: { ...DEFAULT_LISTEN, ...old[userId], ...p } }));
+  const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
   const [prefs, setPrefs] = useState<ViewPrefs>({ mode: 'grid', pinned: null, page: 0 });
   const changePrefs = (p: Partial<ViewPrefs>) => setPrefs((old) => ({ ...old, ...p }));
   const isHost = state.participants.some((p) => p.userId === me.id && p.isHost);
@@ -58,10 +65,16 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
             <button type="button" role="tab" aria-selected={panel === 'chat'} onClick={() => setPanel('chat')}>
               Chat
             </button>
+            <button type="button" role="tab" aria-selected={panel === 'devices'} onClick={() => setPanel('devices')}>
+              Devices
+            </button>
           </div>
-          {panel === 'people' ? <People room={room} me={me} isHost={isHost} /> : <Chat room={room} me={me} />}
+          {panel === 'people' && <People room={room} me={me} isHost={isHost} listen={listen} onListen={changeListen} />}
+          {panel === 'chat' && <Chat room={room} me={me} />}
+          {panel === 'devices' && <Devices room={room} sinkId={sinkId} onSink={setSinkId} />}
         </aside>
       </div>
+      <RoomAudio remotes={Object.values(state.remotes)} nameOf={nameOf} listen={listen} sinkId={sinkId} />
       <Controls room={room} me={me} isHost={isHost} prefs={prefs} onPrefs={changePrefs} onLeave={() => void leave()} />
     </main>
   );

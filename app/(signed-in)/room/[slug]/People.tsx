@@ -1,9 +1,18 @@
 'use client';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
+import { DEFAULT_LISTEN, type ListenPrefs } from './RoomAudio';
 
 type Room = ReturnType<typeof useRoom>;
 
-export function People({ room, me, isHost }: { room: Room; me: { id: string }; isHost: boolean }) {
+interface PeopleProps {
+  room: Room;
+  me: { id: string };
+  isHost: boolean;
+  listen: Record<string, ListenPrefs>;
+  onListen: (userId: string, prefs: Partial<ListenPrefs>) => void;
+}
+
+export function People({ room, me, isHost, listen, onListen }: PeopleProps) {
   const { state } = room;
   const { hands, spotlight } = state.meeting;
   const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
@@ -55,17 +64,20 @@ export function People({ room, me, isHost }: { room: Room; me: { id: string }; i
               )}
               {p.connection === 'reconnecting' && <span className="status">reconnecting…</span>}
               {muted && <span className="status">muted</span>}
-              {isHost && (
+              {(isHost || p.userId !== me.id) && (
                 <details className="menu">
                   <summary aria-label={`Actions for ${p.userId === me.id ? 'yourself' : p.name}`}>⋯</summary>
                   <div className="menu-items">
-                    <button type="button" onClick={() => void room.host.spotlight(spotlight === p.userId ? null : p.userId)}>
-                      {spotlight === p.userId ? 'Remove spotlight' : 'Spotlight for everyone'}
-                    </button>
-                    {p.userId !== me.id && (
+                    {p.userId !== me.id && <Listening name={p.name} prefs={listen[p.userId] ?? DEFAULT_LISTEN} onChange={(v) => onListen(p.userId, v)} />}
+                    {isHost && (
+                      <button type="button" onClick={() => void room.host.spotlight(spotlight === p.userId ? null : p.userId)}>
+                        {spotlight === p.userId ? 'Remove spotlight' : 'Spotlight for everyone'}
+                      </button>
+                    )}
+                    {isHost && p.userId !== me.id && (
                       <>
                         <button type="button" disabled={muted} onClick={() => void room.host.mute(p.userId)} aria-label={`Mute ${p.name}`}>
-                          Mute
+                          Mute for everyone
                         </button>
                         <button type="button" onClick={() => void room.host.remove(p.userId)} aria-label={`Remove ${p.name}`}>
                           Remove from the meeting
@@ -79,6 +91,28 @@ export function People({ room, me, isHost }: { room: Room; me: { id: string }; i
           );
         })}
       </ul>
+    </div>
+  );
+}
+
+/** How loud this viewer hears one participant: only here, nobody else is affected. */
+function Listening({ name, prefs, onChange }: { name: string; prefs: ListenPrefs; onChange: (p: Partial<ListenPrefs>) => void }) {
+  return (
+    <div className="listening">
+      <label>
+        Volume
+        <input
+          type="range"
+          min={0}
+          max={100}
+          value={Math.round(prefs.volume * 100)}
+          onChange={(e) => onChange({ volume: Number(e.target.value) / 100 })}
+          aria-label={`Volume for ${name}`}
+        />
+      </label>
+      <button type="button" aria-pressed={prefs.muted} onClick={() => onChange({ muted: !prefs.muted })} aria-label={`${prefs.muted ? 'Unmute' : 'Mute'} ${name} for me`}>
+        {prefs.muted ? 'Unmute for me' : 'Mute for me'}
+      </button>
     </div>
   );
 }
