@@ -96,6 +96,21 @@ test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers
   console.log(`camera switch at ${bob.name}: ${cameras.length} cameras, ${current === next ? 'the same one again' : 'another one'}`);
   for (const viewer of [alice, carol]) await expect.poll(() => decodesFreshFrom(viewer, bob.name), { timeout: 15_000 }).toBe(true);
 
+  // Shortcuts: M mutes, R raises the hand, ? shows the help, Escape closes it.
+  await dave.page.getByTestId('room-grid').click({ position: { x: 5, y: 5 } });
+  await dave.page.keyboard.press('m');
+  await expect(dave.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+  await dave.page.keyboard.press('r');
+  await expect(dave.page.getByRole('button', { name: 'Raise hand' })).toBeVisible(); // his hand was up: R lowers it
+  await dave.page.keyboard.press('Shift+?');
+  await expect(dave.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await dave.page.keyboard.press('Escape');
+  await expect(dave.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+  // Typing in the chat is never a shortcut.
+  await dave.page.getByRole('tab', { name: 'Chat' }).click();
+  await dave.page.getByRole('textbox').first().pressSequentially('mmm');
+  await expect(dave.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+
   // A phone: the grid over the panel, nothing off screen sideways.
   await dave.page.setViewportSize({ width: 375, height: 812 });
   await expect(dave.page.getByTestId('room-grid')).toHaveAttribute('data-cols', '1');

@@ -32,16 +32,16 @@ export function Controls({ room, me, isHost, prefs, onPrefs, onLeave }: Controls
   const handUp = state.meeting.hands.includes(me.id);
   return (
     <div className="controls" role="toolbar" aria-label="Meeting controls">
-      <button type="button" className={`button round ${room.mic ? '' : 'off'}`} onClick={() => void room.toggleMic()} disabled={!room.hasMic}>
+      <button type="button" className={`button round ${room.mic ? '' : 'off'}`} onClick={() => void room.toggleMic()} disabled={!room.hasMic} aria-keyshortcuts="M">
         {room.mic ? 'Mute' : 'Unmute'}
       </button>
-      <button type="button" className={`button round ${room.camera ? '' : 'off'}`} onClick={() => void room.toggleCamera()} disabled={!room.hasCamera}>
+      <button type="button" className={`button round ${room.camera ? '' : 'off'}`} onClick={() => void room.toggleCamera()} disabled={!room.hasCamera} aria-keyshortcuts="V">
         {room.camera ? 'Camera off' : 'Camera on'}
       </button>
-      <button type="button" className="button round" onClick={() => void room.toggleScreen()}>
+      <button type="button" className="button round" onClick={() => void room.toggleScreen()} aria-keyshortcuts="D">
         {room.screen ? 'Stop sharing' : 'Share screen'}
       </button>
-      <button type="button" className="button round" aria-pressed={handUp} onClick={() => void room.setHand(!handUp)}>
+      <button type="button" className="button round" aria-pressed={handUp} onClick={() => void room.setHand(!handUp)} aria-keyshortcuts="R">
         {handUp ? 'Lower hand' : 'Raise hand'}
       </button>
       <button type="button" className="button round" aria-expanded={reacting} onClick={() => setReacting(!reacting)}>

@@ -7,6 +7,7 @@ import { Controls } from './Controls';
 import { Grid, type ViewPrefs } from './Grid';
 import { Devices } from './Devices';
 import { People } from './People';
+import { ShortcutHelp, useShortcuts } from './Shortcuts';
 import { DEFAULT_LISTEN, RoomAudio, type ListenPrefs } from './RoomAudio';
 
 type Room = ReturnType<typeof useRoom>;
@@ -19,6 +20,14 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
   const [sinkId, setSinkId] = useState('');
   const changeListen = (userId: string, p: Partial<ListenPrefs>) =>
     setListen((old) => ({ ...old, [userId]: { ...DEFAULT_LISTEN, ...old[userId], ...p } }));
+  const [help, setHelp] = useState(false);
+  useShortcuts((action) => {
+    if (action === 'mic') void room.toggleMic();
+    else if (action === 'camera') void room.toggleCamera();
+    else if (action === 'screen') void room.toggleScreen();
+    else if (action === 'hand') void room.setHand(!state.meeting.hands.includes(me.id));
+    else setHelp(action === 'help');
+  });
   const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
   const [prefs, setPrefs] = useState<ViewPrefs>({ mode: 'grid', pinned: null, page: 0 });
   const changePrefs = (p: Partial<ViewPrefs>) => setPrefs((old) => ({ ...old, ...p }));
@@ -35,6 +44,10 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
         <strong>{state.room?.name}</strong>
         <span className="muted">{state.participants.length} in the room</span>
         {state.room?.locked && <span className="badge">locked</span>}
+        <span className="spacer" />
+        <button type="button" className="button ghost" aria-keyshortcuts="?" onClick={() => setHelp(true)}>
+          Keyboard shortcuts
+        </button>
         {room.media !== 'connected' && room.media !== 'new' && <span className="link link-disconnected">Media: {room.media}</span>}
       </div>
       {state.connection === 'reconnecting' && (
@@ -74,6 +87,7 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
           {panel === 'devices' && <Devices room={room} sinkId={sinkId} onSink={setSinkId} />}
         </aside>
       </div>
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
       <RoomAudio remotes={Object.values(state.remotes)} nameOf={nameOf} listen={listen} sinkId={sinkId} />
       <Controls room={room} me={me} isHost={isHost} prefs={prefs} onPrefs={changePrefs} onLeave={() => void leave()} />
     </main>
