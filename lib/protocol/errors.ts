@@ -24,6 +24,8 @@ export const ErrorCode = {
   WrongPassword: 'WRONG_PASSWORD',
   /** The host locked the room: nobody new may join. */
   RoomLocked: 'ROOM_LOCKED',
+  /** The room has a waiting room: knock (`room:knock`) and wait for the host to let you in. */
+  KnockRequired: 'KNOCK_REQUIRED',
   /**
    * A room seat cannot be resumed: its grace period ran out, the meeting ended, or the token does
    * not match. The browser may join again from scratch.

@@ -12,6 +12,7 @@ import type {
   ChatMessageView,
   ConsumersAccepted,
   MeetingState,
+  WaitingEntry,
   Reaction,
   PeerTransports,
   RoomClosedReason,
@@ -61,6 +62,12 @@ export interface InboundResults {
   'chat:send': { message: ChatMessageView };
   'room:host-mute': Empty;
   'room:host-spotlight': Empty;
+  'room:knock': { admitted: boolean; hostPresent: boolean };
+  'room:knock-cancel': Empty;
+  'room:host-admit': Empty;
+  'room:host-deny': Empty;
+  'room:host-admit-all': { admitted: number };
+  'room:host-waiting-room': Empty;
   'room:host-lower-hand': Empty;
   'room:hand': Empty;
   'room:react': Empty;
@@ -115,7 +122,15 @@ export interface ServerToClientEvents {
   'room:media-state': (msg: { state: 'reconnecting' | 'connected' }) => void;
   'room:active-speaker': (msg: { userId: string | null }) => void;
   'room:chat': (msg: { message: ChatMessageView }) => void;
-  'room:updated': (msg: { locked: boolean }) => void;
+  'room:updated': (msg: { locked: boolean; waitingRoom: boolean }) => void;
+  /** To the host: who is knocking now, oldest first. */
+  'room:waiting': (msg: { waiting: WaitingEntry[] }) => void;
+  /** To a knocker: whether the host is in the room to let them in. */
+  'room:knock-state': (msg: { hostPresent: boolean }) => void;
+  /** To a knocker: the host let them in; join now. */
+  'room:admitted': (msg: Record<string, never>) => void;
+  /** To a knocker: refused (or the meeting ended). */
+  'room:denied': (msg: { message: string }) => void;
   'room:meeting': (msg: { meeting: MeetingState }) => void;
   /** A reaction someone sent (rate-limited per sender). */
   'room:reaction': (msg: { userId: string; reaction: Reaction }) => void;

@@ -11,7 +11,17 @@ export interface RoomSummary {
   hostName: string;
   hasPassword: boolean;
   locked: boolean;
+  /** Joiners knock, and the host lets them in. */
+  waitingRoom: boolean;
   participants: number;
+}
+
+/** Someone knocking on a room with a waiting room, as its host sees them. */
+export interface WaitingEntry {
+  userId: string;
+  name: string;
+  /** When they knocked (ms since the epoch). */
+  since: number;
 }
 
 /** `reconnecting`: their connection dropped; the seat is kept for the grace period. */

@@ -99,9 +99,12 @@ export const inboundSpecs = {
     schema: z.strictObject({
       name: z.string().trim().min(1).max(ROOM_NAME_MAX),
       password: roomPassword.optional(),
+      waitingRoom: z.boolean().default(false),
     }),
     maxBytes: 512,
   },
+  'room:knock': { schema: z.strictObject({ slug, password: roomPassword.optional() }), maxBytes: 512 },
+  'room:knock-cancel': { schema: z.strictObject({ slug }), maxBytes: 256 },
   'room:capabilities': { schema: empty, maxBytes: 64 },
   'room:join': {
     schema: z.strictObject({
@@ -156,6 +159,10 @@ export const inboundSpecs = {
   'room:host-end': { schema: empty, maxBytes: 64 },
   'room:host-spotlight': { schema: z.strictObject({ userId: id.nullable() }), maxBytes: 256 },
   'room:host-lower-hand': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:host-admit': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:host-deny': { schema: z.strictObject({ userId: id }), maxBytes: 256 },
+  'room:host-admit-all': { schema: empty, maxBytes: 64 },
+  'room:host-waiting-room': { schema: z.strictObject({ enabled: z.boolean() }), maxBytes: 64 },
   'room:hand': { schema: z.strictObject({ raised: z.boolean() }), maxBytes: 64 },
   'room:react': { schema: z.strictObject({ reaction: z.enum(REACTIONS) }), maxBytes: 64 },
 

@@ -182,6 +182,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     bindHandlers(socket, handlers, log, admin.metrics.observer);
     socket.on('disconnect', () => {
       admin.monitor.disconnected(socket);
+      rooms.waiting.socketGone(socket.id);
       calls.disconnected(socket);
       void rooms.dropped(socket).catch((err: unknown) => log.error({ err }, 'room seat drop failed'));
       presence.disconnect(socket);

@@ -59,6 +59,12 @@ export class LiveRoom {
   retiredReason(tokenId: string): RoomClosedReason | undefined {
     return this.retired.get(tokenId);
   }
+
+  /** The host's socket, if the host is in the room now. */
+  hostSocket(): string | null {
+    const host = this.participants.get(this.stored.hostId);
+    return host?.listed && host.socketId ? host.socketId : null;
+  }
 }
 
 export function summaryOf(room: StoredRoom, participants: number): RoomSummary {
@@ -68,6 +74,7 @@ export function summaryOf(room: StoredRoom, participants: number): RoomSummary {
     hostName: room.hostName,
     hasPassword: !!room.passwordHash,
     locked: room.locked,
+    waitingRoom: room.waitingRoom,
     participants,
   };
 }

@@ -26,6 +26,7 @@ import type { RoomStore, StoredRoom } from './roomStore';
 import { Seat, type SeatMediaSpec } from './Seat';
 import { checkRoomPassword, hashRoomPassword, slugFor } from './secrets';
 import type { SfuNodes } from './sfuNodes';
+import { WaitingRooms } from './WaitingRooms';
 
 export interface RoomRegistryOptions {
   /** How long a seat is kept after its socket dropped (ROOM_RESUME_GRACE_MS). */
@@ -40,6 +41,8 @@ export class RoomRegistry {
   private readonly opening = new Map<string, Promise<LiveRoom>>();
   private readonly bySocket = new Map<string, LiveRoom>();
   readonly media: RoomMedia;
+  /** Knocks on rooms with a waiting room. */
+  readonly waiting: WaitingRooms;
   /**
    * The tail of each user's queue of joins, resumes and leaves. They run one at a time, in arrival
    * order: each awaits the database and the SFU node, and interleaved they used to leave a ghost
@@ -61,6 +64,7 @@ export class RoomRegistry {
     private readonly log: Logger,
   ) {
     presence.addStatusSource((userId) => this.statusOf(userId));
+    this.waiting = new WaitingRooms(io, (roomId) => this.live.get(roomId)?.hostSocket() ?? null);
     this.media = new RoomMedia(io, nodes, (id) => this.live.get(id), () => this.liveRooms(), (id) => this.opening.has(id), log);
   }
 
@@ -86,12 +90,13 @@ export class RoomRegistry {
     return stored.map((r) => this.live.get(r.id)?.summary() ?? summaryOf(r, 0));
   }
 
-  async create(socket: IoSocket, name: string, password?: string): Promise<RoomSummary> {
+  async create(socket: IoSocket, name: string, password?: string, waitingRoom = false): Promise<RoomSummary> {
     const stored = await this.store.create({
       slug: slugFor(name),
       name,
       hostId: socket.data.user.id,
       passwordHash: password ? await hashRoomPassword(password) : null,
+      waitingRoom,
     });
     const summary = summaryOf(stored, 0);
     this.io.to(channels.presence).emit('rooms:updated', { room: summary });
@@ -129,6 +134,7 @@ export class RoomRegistry {
       if (seat.state === 'joining') return this.remove(room, seat, 'disconnected');
       seat.state = 'away';
       seat.socketId = null;
+      if (seat.isHost) this.waiting.hostChanged(room.id);
       this.io.to(room.channel).emit('room:participant-state', { userId: seat.user.id, connection: 'reconnecting' });
       seat.graceTimer = setTimeout(() => void this.expire(room, seat), this.opts.resumeGraceMs);
       seat.graceTimer.unref();
@@ -154,7 +160,10 @@ export class RoomRegistry {
     if (!stored) throw new ProtocolError(ErrorCode.NotFound, 'There is no room at this address');
     if (stored.endedAt) throw new ProtocolError(ErrorCode.InvalidState, 'This meeting has ended');
     const isHost = stored.hostId === user.id;
-    if (!isHost) await this.admit(user.id, stored, req.password);
+    if (!isHost) await this.admit(user.id, this.live.get(stored.id)?.stored ?? stored, req.password);
+    if (!isHost && (this.live.get(stored.id)?.stored ?? stored).waitingRoom && !this.waiting.isAdmitted(stored.id, user.id)) {
+      throw new ProtocolError(ErrorCode.KnockRequired, 'Ask the host to let you in');
+    }
 
     // One room per socket, one seat per user and room: a join from another tab takes the seat.
     if (this.bySocket.has(socket.id)) await this.leaveNow(socket, 'left');
@@ -181,6 +190,7 @@ export class RoomRegistry {
       throw err;
     }
     seat.state = 'connected';
+    if (isHost) this.waiting.hostChanged(room.id);
     await socket.join(room.channel);
     socket.to(room.channel).emit('room:participant-joined', { participant: seat.view() });
     this.roomChanged(room);
@@ -195,6 +205,35 @@ export class RoomRegistry {
       seat: { token, graceMs: this.opts.resumeGraceMs },
       offering: joined.offering,
     };
+  }
+
+  /**
+   * A knock on a room with a waiting room (after the same checks as a join): the user waits in its
+   * list and the host is shown them. A room without one answers "admitted": just join.
+   */
+  async knock(socket: IoSocket, slug: string, password?: string): Promise<{ admitted: boolean; hostPresent: boolean }> {
+    const user = socket.data.user;
+    const stored = await this.store.bySlug(slug);
+    if (!stored) throw new ProtocolError(ErrorCode.NotFound, 'There is no room at this address');
+    if (stored.endedAt) throw new ProtocolError(ErrorCode.InvalidState, 'This meeting has ended');
+    const room = this.live.get(stored.id);
+    const current = room?.stored ?? stored;
+    if (!current.waitingRoom || stored.hostId === user.id || this.waiting.isAdmitted(stored.id, user.id)) return { admitted: true, hostPresent: true };
+    await this.admit(user.id, current, password);
+    return { admitted: false, ...this.waiting.knock(stored.id, user, socket.id) };
+  }
+
+  async idOf(slug: string): Promise<string | null> {
+    return (await this.store.bySlug(slug))?.id ?? null;
+  }
+
+  /** The host turns the waiting room on or off; off lets everyone waiting in. */
+  async setWaitingRoom(room: LiveRoom, enabled: boolean) {
+    await this.store.setWaitingRoom(room.id, enabled);
+    room.stored = { ...room.stored, waitingRoom: enabled };
+    if (!enabled) this.waiting.admitAll(room.id);
+    this.io.to(room.channel).emit('room:updated', { locked: room.stored.locked, waitingRoom: enabled });
+    this.roomChanged(room);
   }
 
   /** Password, lock and removal checks for everyone but the host. */
@@ -241,6 +280,7 @@ export class RoomRegistry {
     seat.state = 'connected';
     seat.socketId = socket.id;
     this.bySocket.set(socket.id, room);
+    if (seat.isHost) this.waiting.hostChanged(room.id);
     await socket.join(room.channel);
     if (wasAway) socket.to(room.channel).emit('room:participant-state', { userId: user.id, connection: 'connected' });
     const [sync, chat] = await Promise.all([this.media.sync(room, seat, req.consumerIds), this.store.history(room.id)]);
@@ -269,6 +309,7 @@ export class RoomRegistry {
   async end(room: LiveRoom, reason: Extract<RoomClosedReason, 'ended-by-host' | 'ended-by-admin'>) {
     await this.store.end(room.id);
     room.stored = { ...room.stored, endedAt: new Date() };
+    this.waiting.roomEnded(room.id);
     await this.closeFor(room, reason);
     this.io.to(channels.presence).emit('rooms:removed', { slug: room.stored.slug });
   }
@@ -281,7 +322,7 @@ export class RoomRegistry {
   async setLocked(room: LiveRoom, locked: boolean) {
     await this.store.setLocked(room.id, locked);
     room.stored = { ...room.stored, locked };
-    this.io.to(room.channel).emit('room:updated', { locked });
+    this.io.to(room.channel).emit('room:updated', { locked, waitingRoom: room.stored.waitingRoom });
     this.roomChanged(room);
   }
 
@@ -344,6 +385,7 @@ export class RoomRegistry {
     seat.state = 'gone';
     room.participants.delete(seat.user.id);
     this.meetingChanged(room, room.meeting.forget(seat.user.id));
+    if (seat.isHost) this.waiting.hostChanged(room.id);
     if (seat.socketId && this.bySocket.get(seat.socketId) === room) this.bySocket.delete(seat.socketId);
     await this.media.unplace(room, seat);
     if (wasListed) {

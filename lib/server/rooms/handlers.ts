@@ -26,9 +26,9 @@ export function roomHandlers(io: IoServer, rooms: RoomRegistry, store: RoomStore
 
   return {
     'room:list': async () => ({ rooms: await rooms.list() }),
-    'room:create': async ({ name, password }, socket) => {
+    'room:create': async ({ name, password, waitingRoom }, socket) => {
       if (!createLimit.take(socket.data.user.id)) throw new ProtocolError(ErrorCode.RateLimited, 'Too many new rooms; wait a minute');
-      return { room: await rooms.create(socket, name, password) };
+      return { room: await rooms.create(socket, name, password, waitingRoom) };
     },
     'room:capabilities': () => rooms.capabilities(),
     'room:join': ({ slug, password, rtpCapabilities, forceTcp }, socket) =>

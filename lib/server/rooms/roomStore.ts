@@ -13,6 +13,7 @@ export interface StoredRoom {
   hostName: string;
   passwordHash: string | null;
   locked: boolean;
+  waitingRoom: boolean;
   endedAt: Date | null;
 }
 
@@ -21,7 +22,7 @@ const HISTORY = 100;
 export class RoomStore {
   constructor(private readonly db: Db) {}
 
-  async create(data: { slug: string; name: string; hostId: string; passwordHash: string | null }): Promise<StoredRoom> {
+  async create(data: { slug: string; name: string; hostId: string; passwordHash: string | null; waitingRoom: boolean }): Promise<StoredRoom> {
     const row = await this.db.room.create({ data, include: { host: { select: { name: true } } } });
     return toStored(row);
   }
@@ -43,6 +44,10 @@ export class RoomStore {
 
   async setLocked(roomId: string, locked: boolean) {
     await this.db.room.update({ where: { id: roomId }, data: { locked } });
+  }
+
+  async setWaitingRoom(roomId: string, waitingRoom: boolean) {
+    await this.db.room.update({ where: { id: roomId }, data: { waitingRoom } });
   }
 
   async end(roomId: string) {
@@ -111,13 +116,14 @@ type RoomRow = {
   hostId: string;
   passwordHash: string | null;
   locked: boolean;
+  waitingRoom: boolean;
   endedAt: Date | null;
   host: { name: string };
 };
 
 function toStored(row: RoomRow): StoredRoom {
-  const { id, slug, name, hostId, passwordHash, locked, endedAt } = row;
-  return { id, slug, name, hostId, passwordHash, locked, endedAt, hostName: row.host.name };
+  const { id, slug, name, hostId, passwordHash, locked, waitingRoom, endedAt } = row;
+  return { id, slug, name, hostId, passwordHash, locked, waitingRoom, endedAt, hostName: row.host.name };
 }
 
 function toMessage(row: {

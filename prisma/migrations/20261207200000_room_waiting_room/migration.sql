@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Room" ADD COLUMN "waitingRoom" BOOLEAN NOT NULL DEFAULT false;
