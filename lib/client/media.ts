@@ -74,3 +74,34 @@ export async function acquireMedia(
 export function stopStream(stream: MediaStream | null) {
   stream?.getTracks().forEach((t) => t.stop());
 }
+
+/**
+ * Moves `stream` to another camera or microphone: the new device's track is handed to `replace`
+ * (a producer's replaceTrack: no renegotiation), then takes the old one's place in the stream, and
+ * the old device is released. If `replace` fails, the new track is stopped and nothing changes.
+ */
+export async function swapDevice(
+  stream: MediaStream,
+  kind: 'audio' | 'video',
+  deviceId: string,
+  replace: (track: MediaStreamTrack) => Promise<void>,
+): Promise<void> {
+  const constraints = { deviceId: { exact: deviceId } };
+  const fresh = await navigator.mediaDevices.getUserMedia(
+    kind === 'video' ? { video: { ...constraints, width: { ideal: 1280 }, height: { ideal: 720 } } } : { audio: constraints },
+  );
+  const track = fresh.getTracks()[0];
+  if (!track) return;
+  try {
+    await replace(track);
+  } catch (err) {
+    track.stop();
+    throw err;
+  }
+  const old = stream.getTracks().find((t) => t.kind === kind);
+  if (old) {
+    stream.removeTrack(old);
+    old.stop();
+  }
+  stream.addTrack(track);
+}

@@ -72,7 +72,7 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   const bobAudioAtCarol = await tileTrackId(carol.page, bob.name, 'audio');
   expect(bobAudioAtCarol).toBeTruthy();
   await alice.page.getByLabel(`Actions for ${bob.name}`).click();
-  await alice.page.getByRole('button', { name: `Mute ${bob.name}` }).click();
+  await alice.page.getByRole('button', { name: `Mute ${bob.name}`, exact: true }).click();
   await expect(bob.page.getByTestId('room-notice')).toContainText('muted by the host');
   await expect(bob.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
   await carol.page.waitForTimeout(1000);

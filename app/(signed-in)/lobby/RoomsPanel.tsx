@@ -17,10 +17,11 @@ export function RoomsPanel() {
     const form = new FormData(e.currentTarget);
     const name = String(form.get('name') ?? '').trim();
     const password = String(form.get('password') ?? '') || undefined;
+    const waitingRoom = form.get('waitingRoom') === 'on';
     setBusy(true);
     setCreateError(null);
     try {
-      const { room } = await request('room:create', { name, password });
+      const { room } = await request('room:create', { name, password, waitingRoom });
       router.push(`/room/${room.slug}`);
     } catch (err) {
       setCreateError((err as Error).message);
@@ -36,6 +37,9 @@ export function RoomsPanel() {
       <form className="rooms-form" onSubmit={create}>
         <input name="name" required maxLength={ROOM_NAME_MAX} placeholder="New room name" aria-label="Room name" />
         <input name="password" type="password" placeholder="Password (optional)" aria-label="Room password" autoComplete="new-password" />
+        <label className="check">
+          <input name="waitingRoom" type="checkbox" /> Waiting room
+        </label>
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create room'}
         </button>
@@ -58,6 +62,7 @@ export function RoomsPanel() {
               <span className="name">
                 {r.name} <span className="muted small">by {r.hostName}</span>
                 {r.hasPassword && <span className="badge">password</span>}
+                {r.waitingRoom && <span className="badge">waiting room</span>}
                 {r.locked && <span className="badge">locked</span>}
               </span>
               <span className="status" data-testid="room-count">

@@ -29,6 +29,7 @@ export function useRoom(slug: string, myName: string) {
     hasCamera: !!stream?.getVideoTracks().length,
     prepare: session.prepare,
     join: session.join,
+    cancelKnock: session.meeting.cancelKnock,
     leave: session.leave,
     toggleMic: session.toggleMic,
     toggleCamera: session.toggleCamera,
@@ -37,9 +38,9 @@ export function useRoom(slug: string, myName: string) {
     retryChat: session.retryChat,
     tileChanged: session.tileChanged,
     host: session.host,
-    setHand: session.setHand,
+    setHand: session.meeting.setHand,
     switchDevice: session.switchDevice,
-    react: session.react,
+    react: session.meeting.react,
     dismissNotice: session.dismissNotice,
   };
 }

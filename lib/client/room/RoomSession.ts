@@ -11,17 +11,18 @@ import {
   roomClosedReasons,
   roomClosedText,
   type PeerTransports,
-  type Reaction,
   type RoomClosedReason,
   type SeatTicket,
   type ServerToClientEvents,
 } from '../../protocol';
-import { stopStream } from '../media';
+import { stopStream, swapDevice } from '../media';
 import { getSocket, request, RequestError } from '../socket';
 import { SfuClient } from '../sfu/SfuClient';
 import { layerForWidth } from '../sfu/layers';
 import { initialRoomState, roomReducer, type RoomEvent, type RoomState } from '../sfu/roomReducer';
 import { ConsumerIntake } from './ConsumerIntake';
+import { hostActions } from './hostActions';
+import { MeetingSide } from './MeetingSide';
 import { QualityMonitor } from './QualityMonitor';
 import { RoomChat } from './RoomChat';
 
@@ -95,14 +96,23 @@ export class RoomSession {
   private readonly layers = new Map<string, number>();
   private readonly quality = new QualityMonitor(() => this.media, (event) => this.dispatch(event));
   private readonly chat: RoomChat;
+  /** Knocks, hands and reactions. */
+  readonly meeting: MeetingSide;
   private unbind: (() => void) | null = null;
-  private reactionSeq = 0;
 
   constructor(
     readonly slug: string,
     myName: string,
   ) {
     this.chat = new RoomChat(() => this.state, (event) => this.dispatch(event), myName);
+    this.meeting = new MeetingSide({
+      slug,
+      state: () => this.state,
+      dispatch: (event) => this.dispatch(event),
+      join: (options) => this.join(options),
+      options: () => this.options,
+      setOptions: (options) => (this.options = options),
+    });
   }
 
   getState = (): RoomState => this.state;
@@ -160,6 +170,10 @@ export class RoomSession {
       this.chat.resendUnsent();
     } catch (err) {
       const e = err instanceof RequestError ? err : new RequestError(ErrorCode.Internal, (err as Error).message);
+      if (!rejoin && e.code === ErrorCode.KnockRequired) {
+        this.setConnectionState('idle', 'the host lets people in');
+        return this.meeting.knock(options);
+      }
       if (rejoin && TRANSIENT.has(e.code)) {
         console.info(`[confab] room ${this.slug}: joining again failed (${e.code}); retrying`);
         setTimeout(() => {
@@ -186,6 +200,7 @@ export class RoomSession {
   dispose(): void {
     if (this.state.phase === 'joined') void request('room:leave', {}).catch(() => undefined);
     this.endSeat();
+    this.meeting.dispose();
     this.unbind?.();
     this.unbind = null;
   }
@@ -219,24 +234,7 @@ export class RoomSession {
   switchDevice = async (kind: 'audio' | 'video', deviceId: string): Promise<void> => {
     const stream = this.options?.stream;
     if (!stream) return;
-    const constraints = { deviceId: { exact: deviceId } };
-    const fresh = await navigator.mediaDevices.getUserMedia(
-      kind === 'video' ? { video: { ...constraints, width: { ideal: 1280 }, height: { ideal: 720 } } } : { audio: constraints },
-    );
-    const track = fresh.getTracks()[0];
-    if (!track) return;
-    const old = stream.getTracks().find((t) => t.kind === kind);
-    try {
-      await this.media.replaceTrack(kind === 'video' ? 'camera' : 'mic', track);
-    } catch (err) {
-      track.stop();
-      throw err;
-    }
-    if (old) {
-      stream.removeTrack(old);
-      old.stop();
-    }
-    stream.addTrack(track);
+    await swapDevice(stream, kind, deviceId, (track) => this.media.replaceTrack(kind === 'video' ? 'camera' : 'mic', track));
     this.dispatch({ type: 'local-devices', devices: { ...this.state.devices, [kind]: deviceId } });
   };
 
@@ -255,21 +253,7 @@ export class RoomSession {
 
   dismissNotice = () => this.dispatch({ type: 'notice', text: null });
 
-  /** Raise or lower our hand; the server keeps the order for everyone. */
-  setHand = (raised: boolean) => request('room:hand', { raised });
-  react = (reaction: Reaction) =>
-    request('room:react', { reaction }).catch((err: unknown) => {
-      if (err instanceof RequestError && err.code === ErrorCode.RateLimited) this.dispatch({ type: 'notice', text: err.message });
-    });
-
-  readonly host = {
-    spotlight: (userId: string | null) => request('room:host-spotlight', { userId }),
-    lowerHand: (userId: string) => request('room:host-lower-hand', { userId }),
-    mute: (userId: string) => request('room:host-mute', { userId }),
-    remove: (userId: string) => request('room:host-remove', { userId }),
-    lock: (locked: boolean) => request('room:host-lock', { locked }),
-    end: () => request('room:host-end', {}),
-  };
+  readonly host = hostActions;
 
   /** The one place the connection state changes. */
   private setConnectionState(next: ConnectionState, reason: string): void {
@@ -413,19 +397,14 @@ export class RoomSession {
       'room:participant-state': ({ userId, connection }) => this.dispatch({ type: 'participant-state', userId, connection }),
       'room:active-speaker': ({ userId }) => this.dispatch({ type: 'active-speaker', userId }),
       'room:chat': ({ message }) => this.dispatch({ type: 'chat', message }),
-      'room:updated': ({ locked }) => this.dispatch({ type: 'locked', locked }),
-      'room:meeting': ({ meeting }) => this.dispatch({ type: 'meeting', meeting }),
-      'room:reaction': ({ userId, reaction }) => {
-        const id = ++this.reactionSeq;
-        this.dispatch({ type: 'reaction', id, userId, reaction });
-        setTimeout(() => this.dispatch({ type: 'reaction-done', id }), REACTION_SHOWN_MS);
-      },
+      'room:updated': ({ locked, waitingRoom }) => this.dispatch({ type: 'locked', locked, waitingRoom }),
       'room:muted-by-host': ({ producerId, by }) => {
         this.media.pausedByServer(producerId);
         this.dispatch({ type: 'local', local: { mic: false } });
         this.dispatch({ type: 'notice', text: `You were muted by the host (${by})` });
       },
       'room:closed': ({ reason }) => this.closeWith(reason),
+      ...this.meeting.handlers(),
     } satisfies Partial<ServerToClientEvents>;
     for (const [event, fn] of Object.entries(handlers)) socket.on(event as never, fn as never);
 
@@ -433,6 +412,7 @@ export class RoomSession {
       if (this.state.phase === 'joined') this.setConnectionState('reconnecting', 'connection lost');
     };
     const onConnect = () => {
+      this.meeting.reconnected();
       if (this.connectionState === 'reconnecting') performance.mark('confab:socket-back');
       void this.resume();
     };

@@ -7,6 +7,7 @@ import type {
   ChatMessageView,
   MeetingState,
   Reaction,
+  WaitingEntry,
   RoomClosedReason,
   RoomConsumer,
   RoomConsumerState,
@@ -69,6 +70,10 @@ export interface RoomState {
   reactions: { id: number; userId: string; reaction: Reaction }[];
   chat: ChatEntry[];
   local: { mic: boolean; camera: boolean; screen: boolean };
+  /** Our knock on a room with a waiting room (null when not knocking). */
+  knock: { status: 'knocking' | 'waiting' | 'denied'; hostPresent: boolean; message?: string } | null;
+  /** For the host: who is knocking, oldest first. */
+  waiting: WaitingEntry[];
   /** The devices we switched to during the meeting (the pre-join choice until then). */
   devices: { audio?: string; video?: string };
   closedReason: RoomClosedReason | null;
@@ -96,12 +101,14 @@ export type RoomEvent =
   | { type: 'active-speaker'; userId: string | null }
   | { type: 'meeting'; meeting: MeetingState }
   | { type: 'local-devices'; devices: RoomState['devices'] }
+  | { type: 'knock'; knock: RoomState['knock'] }
+  | { type: 'waiting-list'; waiting: WaitingEntry[] }
   | { type: 'reaction'; id: number; userId: string; reaction: Reaction }
   | { type: 'reaction-done'; id: number }
   | { type: 'chat'; message: ChatMessageView }
   | { type: 'chat-pending'; message: ChatMessageView }
   | { type: 'chat-failed'; clientId: string }
-  | { type: 'locked'; locked: boolean }
+  | { type: 'locked'; locked: boolean; waitingRoom: boolean }
   | { type: 'local'; local: Partial<RoomState['local']> }
   | { type: 'notice'; text: string | null }
   | { type: 'closed'; reason: RoomClosedReason }
@@ -125,6 +132,8 @@ export const initialRoomState: RoomState = {
   chat: [],
   local: { mic: false, camera: false, screen: false },
   devices: {},
+  knock: null,
+  waiting: [],
   closedReason: null,
   notice: null,
 };
@@ -170,6 +179,8 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
         phase: 'joined',
         local: state.local,
         devices: state.devices,
+        // The host's waiting list may arrive just before the join's answer.
+        waiting: state.waiting,
         room: snapshot.room,
         meeting: snapshot.meeting,
         maxVisibleVideos: snapshot.maxVisibleVideos,
@@ -239,6 +250,15 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, meeting: event.meeting };
     case 'local-devices':
       return { ...state, devices: event.devices };
+    case 'knock':
+      return { ...state, phase: event.knock ? 'idle' : state.phase, knock: event.knock };
+    case 'waiting-list': {
+      // The host is told of each new knock, as well as seeing the list.
+      const known = new Set(state.waiting.map((w) => w.userId));
+      const fresh = event.waiting.filter((w) => !known.has(w.userId));
+      const notice = fresh.length === 1 ? `${fresh[0]!.name} is asking to join` : fresh.length > 1 ? `${fresh.length} people are asking to join` : state.notice;
+      return { ...state, waiting: event.waiting, notice };
+    }
     case 'reaction':
       // A few at a time on screen: the oldest gives way.
       return { ...state, reactions: [...state.reactions.slice(-19), { id: event.id, userId: event.userId, reaction: event.reaction }] };
@@ -264,7 +284,7 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
     case 'chat-failed':
       return { ...state, chat: state.chat.map((m) => (m.clientId === event.clientId ? { ...m, status: 'failed' } : m)) };
     case 'locked':
-      return { ...state, room: state.room && { ...state.room, locked: event.locked } };
+      return { ...state, room: state.room && { ...state.room, locked: event.locked, waitingRoom: event.waitingRoom } };
     case 'local':
       return { ...state, local: { ...state.local, ...event.local } };
     case 'notice':

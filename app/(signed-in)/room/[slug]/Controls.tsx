@@ -64,6 +64,9 @@ export function Controls({ room, me, isHost, prefs, onPrefs, onLeave }: Controls
           <button type="button" className="button round" onClick={() => void room.host.lock(!state.room?.locked)}>
             {state.room?.locked ? 'Unlock room' : 'Lock room'}
           </button>
+          <button type="button" className="button round" aria-pressed={!!state.room?.waitingRoom} onClick={() => void room.host.setWaitingRoom(!state.room?.waitingRoom)}>
+            Waiting room
+          </button>
           <button type="button" className="button round danger" onClick={() => void room.host.end()}>
             End for all
           </button>

@@ -18,6 +18,29 @@ export function People({ room, me, isHost, listen, onListen }: PeopleProps) {
   const nameOf = (userId: string) => state.participants.find((p) => p.userId === userId)?.name ?? 'Someone';
   return (
     <div className="people-panel">
+      {isHost && state.waiting.length > 0 && (
+        <section aria-label="Waiting to join" data-testid="waiting-list">
+          <h2 className="panel-title">Waiting to join ({state.waiting.length})</h2>
+          <ul className="hands">
+            {state.waiting.map((w) => (
+              <li key={w.userId} data-testid="waiting-entry" data-user-name={w.name}>
+                <span className="name">{w.name}</span>
+                <button type="button" className="button primary" onClick={() => void room.host.admit(w.userId)} aria-label={`Admit ${w.name}`}>
+                  Admit
+                </button>
+                <button type="button" className="button ghost" onClick={() => void room.host.deny(w.userId)} aria-label={`Deny ${w.name}`}>
+                  Deny
+                </button>
+              </li>
+            ))}
+          </ul>
+          {state.waiting.length > 1 && (
+            <button type="button" className="button ghost" onClick={() => void room.host.admitAll()}>
+              Admit all
+            </button>
+          )}
+        </section>
+      )}
       {hands.length > 0 && (
         <section aria-label="Raised hands">
           <h2 className="panel-title">Raised hands</h2>

@@ -2,19 +2,23 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { acquireMedia, stopStream, type MediaProblem } from '@/lib/client/media';
 import type { JoinOptions } from '@/lib/client/hooks/useRoom';
+import type { RoomState } from '@/lib/client/sfu/roomReducer';
 import type { RoomMeta } from './RoomView';
 
 interface Props {
   meta: RoomMeta;
   joining: boolean;
+  /** Our knock, in a room with a waiting room. */
+  knock: RoomState['knock'];
   error: { code: string; message: string } | null;
   onJoin: (options: JoinOptions) => void;
+  onCancelKnock: () => void;
   /** Gets the media device ready while the user looks at the preview (saves a round trip on Join). */
   onPrepare: () => Promise<void>;
 }
 
 /** Camera/mic preview with device choice, then "Join". The previewed stream is what gets sent. */
-export function PreJoin({ meta, joining, error, onJoin, onPrepare }: Props) {
+export function PreJoin({ meta, joining, knock, error, onJoin, onCancelKnock, onPrepare }: Props) {
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [loading, setLoading] = useState(true);
@@ -125,9 +129,24 @@ export function PreJoin({ meta, joining, error, onJoin, onPrepare }: Props) {
               {error.message}
             </p>
           )}
-          <button type="submit" className="button primary" disabled={joining || loading}>
-            {joining ? 'Joining…' : 'Join'}
-          </button>
+          {knock ? (
+            <div className="notice" role="status" data-testid="knock-waiting">
+              <p>
+                {knock.status === 'knocking'
+                  ? 'Asking to join…'
+                  : knock.hostPresent
+                    ? 'Waiting for the host to let you in'
+                    : 'The host has not joined yet. You will be let in once they arrive and admit you.'}
+              </p>
+              <button type="button" className="button" onClick={onCancelKnock}>
+                Cancel
+              </button>
+            </div>
+          ) : (
+            <button type="submit" className="button primary" disabled={joining || loading}>
+              {joining ? 'Joining…' : meta.waitingRoom ? 'Ask to join' : 'Join'}
+            </button>
+          )}
         </form>
       </section>
     </main>

@@ -13,6 +13,8 @@ export interface RoomMeta {
   isHost: boolean;
   needsPassword: boolean;
   ended: boolean;
+  /** Joiners knock first (never the host). */
+  waitingRoom: boolean;
 }
 
 export function RoomView({ slug, me, room }: { slug: string; me: { id: string; name: string }; room: RoomMeta }) {
@@ -42,8 +44,21 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
     );
   }
   if (r.state.phase === 'joined') return <InRoom room={r} me={me} />;
+  if (r.state.knock?.status === 'denied') {
+    return (
+      <Notice title={r.state.knock.message ?? 'The host did not let you in'} text={`You asked to join ${room.name}.`} testId="knock-denied" />
+    );
+  }
   return (
-    <PreJoin meta={room} joining={r.state.phase === 'joining'} error={r.state.error} onJoin={(o) => void r.join(o)} onPrepare={r.prepare} />
+    <PreJoin
+      meta={room}
+      joining={r.state.phase === 'joining'}
+      knock={r.state.knock}
+      error={r.state.error}
+      onJoin={(o) => void r.join(o)}
+      onCancelKnock={() => void r.cancelKnock()}
+      onPrepare={r.prepare}
+    />
   );
 }
 

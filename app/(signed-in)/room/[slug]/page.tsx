@@ -11,7 +11,7 @@ export default async function RoomPage({ params }: { params: Promise<{ slug: str
   const user = await requireUser(`/room/${slug}`);
   const room = await services().db.room.findUnique({
     where: { slug },
-    select: { name: true, passwordHash: true, hostId: true, endedAt: true, host: { select: { name: true } } },
+    select: { name: true, passwordHash: true, hostId: true, endedAt: true, waitingRoom: true, host: { select: { name: true } } },
   });
   if (!room) notFound();
   return (
@@ -24,6 +24,7 @@ export default async function RoomPage({ params }: { params: Promise<{ slug: str
         isHost: room.hostId === user.id,
         needsPassword: !!room.passwordHash && room.hostId !== user.id,
         ended: !!room.endedAt,
+        waitingRoom: room.waitingRoom && room.hostId !== user.id,
       }}
     />
   );
