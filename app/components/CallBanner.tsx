@@ -47,7 +47,7 @@ export function CallBanner() {
     return (
       <div className="callbanner ended" role="status" data-testid="call-ended">
         <strong>{text}</strong>
-        <span className="muted">{state.peer.name}</span>
+        {!text.includes(state.peer.name) && <span className="muted">{state.peer.name}</span>}
         <button type="button" className="button ghost" onClick={dismiss}>
           Dismiss
         </button>

@@ -134,6 +134,12 @@ export const roomClosedText: Record<RoomClosedReason, string> = {
   'seat-expired': 'Your connection was gone too long and your seat was given up. Rejoin to continue',
 };
 
+/**
+ * Refusals of a join that trying again from the pre-join screen will not change (removed, locked,
+ * no such room, the meeting ended): the page releases the camera and says why, with a way back.
+ */
+export const finalJoinRefusals: readonly string[] = ['FORBIDDEN', 'ROOM_LOCKED', 'NOT_FOUND', 'INVALID_STATE'];
+
 /** Reasons after which the meeting is over for this user: the page sends them back to the lobby. */
 export const backToLobbyReasons = ['ended-by-host', 'ended-by-admin', 'removed-by-host', 'removed-by-admin'] as const;
 export type BackToLobbyReason = (typeof backToLobbyReasons)[number];

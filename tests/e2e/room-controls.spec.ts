@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from '@playwright/test';
-import { joinRoom, registerUser, streamFor, tileTrackId, type UserPage } from './fixtures';
+import { joinRoom, liveCaptures, registerUser, streamFor, tileTrackId, type UserPage } from './fixtures';
 
 async function createRoom(host: UserPage, name: string, password?: string): Promise<string> {
   await host.page.getByLabel('Room name').fill(name);
@@ -56,8 +56,13 @@ test('password, lock, chat history, remove and end for all', async ({ browser })
   await late.page.goto(url);
   await late.page.getByLabel('Room password').fill('open-sesame');
   await late.page.getByRole('button', { name: 'Join' }).click();
-  await expect(late.page.getByTestId('join-error')).toHaveText('The host has locked this room');
+  // A refusal that retrying will not change: said prominently, the camera released, a way back.
+  await expect(late.page.getByTestId('join-refused')).toContainText('The host has locked this room');
+  await expect(late.page.getByTestId('join-refused').getByRole('link', { name: 'Back to the lobby' })).toBeVisible();
+  await expect.poll(() => liveCaptures(late.page)).toBe(0);
   await host.page.getByRole('button', { name: 'Unlock room' }).click();
+  await late.page.getByRole('button', { name: 'Try again' }).click();
+  await late.page.getByLabel('Room password').fill('open-sesame');
   await late.page.getByRole('button', { name: 'Join' }).click();
   await expect(late.page.getByTestId('room')).toBeVisible();
   await late.page.getByRole('tab', { name: 'Chat' }).click();

@@ -31,7 +31,8 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   await joinRoom(bob, url);
   // Carol joins with her mic off: her producer is made paused, so not one audio packet goes out.
   await carol.page.goto(url);
-  await carol.page.getByRole('button', { name: 'Mic on' }).click();
+  await carol.page.getByRole('button', { name: 'Mute' }).click();
+  await expect(carol.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
   await carol.page.getByRole('button', { name: 'Join' }).click();
   await expect(carol.page.getByTestId('room')).toBeVisible();
 

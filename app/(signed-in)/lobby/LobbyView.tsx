@@ -69,14 +69,18 @@ function Person({ user, canCall, onCall }: { user: PresenceUser; canCall: boolea
         {user.name.slice(0, 1).toUpperCase()}
       </span>
       <span className="name">{user.name}</span>
-      <span className={`status status-${user.status}`}>{statusLabel[user.status]}</span>
+      <span className={`status status-${user.status}`} id={`status-${user.id}`}>
+        {statusLabel[user.status]}
+      </span>
       <button
         type="button"
         className="button primary"
         onClick={onCall}
-        disabled={!canCall}
+        // Someone in a call, in a room or being rung cannot take a call: the button says why (the
+        // server still answers BUSY if a status was stale).
+        disabled={!canCall || !available}
         aria-label={`Call ${user.name}`}
-        // Calling a busy user is allowed: they may be free by now, and if not the server says "busy".
+        aria-describedby={available ? undefined : `status-${user.id}`}
         title={available ? `Call ${user.name}` : `${user.name} is ${statusLabel[user.status].toLowerCase()}`}
       >
         Call

@@ -122,7 +122,15 @@ export const makeCallReducer = (me: string) =>
       if (state.call.callId !== event.callId) return state;
       // Another tab answered: this tab simply stops ringing.
       if (event.reason === 'answered-elsewhere') return idle;
-      return { phase: 'ended', peer: other(state.call), callId: event.callId, reason: event.reason };
+      // The callee of an unanswered call missed it; the caller got no answer.
+      const missed = event.reason === 'missed' && state.call.callee.id === me;
+      return {
+        phase: 'ended',
+        peer: other(state.call),
+        callId: event.callId,
+        reason: event.reason,
+        ...(missed ? { message: `Missed call from ${state.call.caller.name}` } : {}),
+      };
     }
 
     case 'lost':

@@ -8,6 +8,7 @@
  */
 import {
   ErrorCode,
+  finalJoinRefusals,
   roomClosedReasons,
   roomClosedText,
   type PeerTransports,
@@ -183,6 +184,10 @@ export class RoomSession {
       }
       if (rejoin) return this.closeWith(e.code === ErrorCode.Forbidden ? 'removed-by-host' : 'seat-expired');
       this.teardownMedia();
+      if (finalJoinRefusals.includes(e.code)) {
+        stopStream(options.stream);
+        this.options = null;
+      }
       this.setConnectionState('idle', e.message);
       this.dispatch({ type: 'join-failed', code: e.code, message: e.message });
     }

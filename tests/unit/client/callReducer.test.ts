@@ -46,6 +46,9 @@ describe('call reducer', () => {
       peer: bob,
     });
     expect(run('bob', [{ type: 'incoming', call: info() }, ended])).toMatchObject({ phase: 'ended', reason: 'missed' });
+    // The callee missed it, and is told from whom; the caller just got no answer.
+    expect(run('bob', [{ type: 'incoming', call: info() }, ended])).toMatchObject({ message: expect.stringMatching(/^Missed call from /) });
+    expect(run('alice', [{ type: 'dial', peer: info().callee }, { type: 'invite-sent', call: info() }, ended])).not.toHaveProperty('message');
   });
 
   it('cancel: the caller cancels while ringing and the callee sees it', () => {

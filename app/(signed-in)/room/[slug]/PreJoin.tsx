@@ -111,11 +111,12 @@ export function PreJoin({ meta, joining, knock, error, onJoin, onCancelKnock, on
             </label>
           </div>
           <div className="row">
+            {/* The same words as in the meeting: the button says what it does; its colour shows the state. */}
             <button type="button" className={`button ${micOn ? '' : 'off'}`} onClick={() => setMicOn(!micOn)} disabled={!hasAudio}>
-              {micOn ? 'Mic on' : 'Mic off'}
+              {micOn ? 'Mute' : 'Unmute'}
             </button>
             <button type="button" className={`button ${cameraOn ? '' : 'off'}`} onClick={() => setCameraOn(!cameraOn)} disabled={!hasVideo}>
-              {cameraOn ? 'Camera on' : 'Camera off'}
+              {cameraOn ? 'Camera off' : 'Camera on'}
             </button>
           </div>
           {meta.needsPassword && (

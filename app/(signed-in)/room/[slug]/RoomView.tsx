@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { isBackToLobbyReason, lobbyNoticeHref, roomClosedText } from '@/lib/protocol';
+import { finalJoinRefusals, isBackToLobbyReason, lobbyNoticeHref, roomClosedText } from '@/lib/protocol';
 import { useRoom } from '@/lib/client/hooks/useRoom';
 import { InRoom } from './InRoom';
 import { PreJoin } from './PreJoin';
@@ -44,6 +44,16 @@ export function RoomView({ slug, me, room }: { slug: string; me: { id: string; n
     );
   }
   if (r.state.phase === 'joined') return <InRoom room={r} me={me} />;
+  // A refusal that trying again will not change: the camera is already released (RoomSession).
+  if (r.state.phase === 'idle' && r.state.error && finalJoinRefusals.includes(r.state.error.code)) {
+    return (
+      <Notice title={r.state.error.message} text={`You could not join ${room.name}.`} testId="join-refused">
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          Try again
+        </button>
+      </Notice>
+    );
+  }
   if (r.state.knock?.status === 'denied') {
     return (
       <Notice title={r.state.knock.message ?? 'The host did not let you in'} text={`You asked to join ${room.name}.`} testId="knock-denied" />
