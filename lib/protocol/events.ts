@@ -63,6 +63,9 @@ export interface InboundResults {
   'room:host-mute': Empty;
   'room:host-spotlight': Empty;
   'room:knock': { admitted: boolean; hostPresent: boolean };
+  'room:mine': { rooms: RoomSummary[] };
+  'room:rename': { room: RoomSummary };
+  'room:delete': Empty;
   'room:knock-cancel': Empty;
   'room:host-admit': Empty;
   'room:host-deny': Empty;
@@ -123,6 +126,8 @@ export interface ServerToClientEvents {
   'room:active-speaker': (msg: { userId: string | null }) => void;
   'room:chat': (msg: { message: ChatMessageView }) => void;
   'room:updated': (msg: { locked: boolean; waitingRoom: boolean }) => void;
+  /** The host renamed the room. */
+  'room:renamed': (msg: { name: string }) => void;
   /** To the host: who is knocking now, oldest first. */
   'room:waiting': (msg: { waiting: WaitingEntry[] }) => void;
   /** To a knocker: whether the host is in the room to let them in. */

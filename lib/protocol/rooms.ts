@@ -14,6 +14,10 @@ export interface RoomSummary {
   /** Joiners knock, and the host lets them in. */
   waitingRoom: boolean;
   participants: number;
+  /** Names of (the first few) people inside now. */
+  inside: string[];
+  /** When a meeting last started or ended here (ms since the epoch). */
+  lastActiveAt: number;
 }
 
 /** Someone knocking on a room with a waiting room, as its host sees them. */

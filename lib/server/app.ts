@@ -158,7 +158,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   const ca = env.SFU_TLS_CA ? fs.readFileSync(env.SFU_TLS_CA, 'utf8') : undefined;
   const sfuClients = sfu.map((node) => new SfuNodeClient({ url: node.url, secret: node.secret, ca, log }));
   const roomStore = new RoomStore(db);
-  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), { resumeGraceMs: env.ROOM_RESUME_GRACE_MS, maxVisibleVideos: env.ROOM_MAX_VISIBLE_VIDEOS }, log);
+  const rooms = new RoomRegistry(io, presence, roomStore, new SfuNodes(sfuClients), { resumeGraceMs: env.ROOM_RESUME_GRACE_MS, maxVisibleVideos: env.ROOM_MAX_VISIBLE_VIDEOS, archiveDays: env.ROOM_ARCHIVE_DAYS }, log);
   for (const client of sfuClients) {
     client.onStateChange((state, previous) => {
       if (previous === 'connected' && state !== 'connected') rooms.media.nodeLost(client);

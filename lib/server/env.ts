@@ -51,6 +51,8 @@ export const envSchema = z
     /** How long a room seat is kept for a participant whose connection dropped. */
     ROOM_RESUME_GRACE_MS: ms(15_000),
     /** How many remote videos a room page renders at once; the others show as avatars, not forwarded. */
+    /** Rooms with no meeting for this many days drop off the lobby's list (their host still sees them). */
+    ROOM_ARCHIVE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     ROOM_MAX_VISIBLE_VIDEOS: z.coerce.number().int().min(1).max(49).default(16),
     /** After a crash or restart of the web process, its answered calls may be resumed this long. */
     CALL_RESTART_RESUME_MS: ms(120_000),

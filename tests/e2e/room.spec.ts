@@ -26,7 +26,7 @@ test('three people meet in a room through the SFU: video and audio both ways, sc
   await expect(bob.page.locator('[data-testid="room-entry"][data-room-name="Standup"]')).toBeVisible();
   await alice.page.getByRole('button', { name: 'Join' }).click();
   await expect(alice.page.getByTestId('room')).toBeVisible();
-  await expect(bob.page.locator('[data-testid="room-entry"][data-room-name="Standup"] [data-testid="room-count"]')).toHaveText('1 inside');
+  await expect(bob.page.locator('[data-testid="room-entry"][data-room-name="Standup"] [data-testid="room-count"]')).toHaveText(`1 inside: ${alice.name}`);
 
   await joinRoom(bob, url);
   // Carol joins with her mic off: her producer is made paused, so not one audio packet goes out.

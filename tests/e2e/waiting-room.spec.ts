@@ -31,6 +31,7 @@ test('waiting room: ask to join, admit, deny, and no host yet', async ({ browser
   await bob.page.getByRole('button', { name: 'Ask to join' }).click();
   await expect(bob.page.getByTestId('knock-waiting')).toContainText('Waiting for the host to let you in');
   await expect(bob.page.getByTestId('prejoin-preview').locator('video')).toBeVisible();
+  await bob.page.screenshot({ path: 'test-results/screens/prejoin-waiting.png' });
   await expect(alice.page.getByTestId('room-notice')).toContainText(`${bob.name} is asking to join`);
   await alice.page.getByRole('button', { name: `Admit ${bob.name}` }).click();
   await expect(bob.page.getByTestId('room')).toBeVisible();

@@ -76,6 +76,10 @@ const table: Record<InboundEvent, Row> = {
   'room:host-lock': { payload: () => ({ locked: true }), ...HOSTS_ONLY },
   'room:host-end': { payload: () => ({}), ...HOSTS_ONLY },
   'room:knock': { payload: () => ({ slug: room.slug }) },
+  'room:mine': { payload: () => ({}) },
+  // Only the room's host may rename or delete it, whether in the meeting or not.
+  'room:rename': { payload: () => ({ slug: room.slug, name: 'Taken over' }), ...HOSTS_ONLY },
+  'room:delete': { payload: () => ({ slug: room.slug }), ...HOSTS_ONLY },
   'room:knock-cancel': { payload: () => ({ slug: room.slug }) },
   'room:host-admit': { payload: () => ({ userId: member.id }), ...HOSTS_ONLY },
   'room:host-deny': { payload: () => ({ userId: member.id }), ...HOSTS_ONLY },

@@ -5,12 +5,14 @@ import { useState, type FormEvent } from 'react';
 import { ROOM_NAME_MAX } from '@/lib/protocol';
 import { useRoomList } from '@/lib/client/hooks/useRoomList';
 import { request } from '@/lib/client/socket';
+import { MyRooms } from './MyRooms';
 
 export function RoomsPanel() {
   const { rooms, error } = useRoomList();
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
+  const [view, setView] = useState<'open' | 'mine'>('open');
 
   async function create(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -33,6 +35,14 @@ export function RoomsPanel() {
     <section className="panel">
       <div className="panel-head">
         <h1>Rooms</h1>
+        <div className="tabs" role="tablist" aria-label="Which rooms">
+          <button type="button" role="tab" aria-selected={view === 'open'} onClick={() => setView('open')}>
+            Open rooms
+          </button>
+          <button type="button" role="tab" aria-selected={view === 'mine'} onClick={() => setView('mine')}>
+            My rooms
+          </button>
+        </div>
       </div>
       <form className="rooms-form" onSubmit={create}>
         <input name="name" required maxLength={ROOM_NAME_MAX} placeholder="New room name" aria-label="Room name" />
@@ -49,7 +59,9 @@ export function RoomsPanel() {
           {createError}
         </p>
       )}
-      {rooms === null ? (
+      {view === 'mine' ? (
+        <MyRooms />
+      ) : rooms === null ? (
         error ? <p className="error">Could not load rooms: {error}</p> : <p className="muted">Loading rooms…</p>
       ) : rooms.length === 0 ? (
         <p className="muted" data-testid="rooms-empty">
@@ -65,8 +77,8 @@ export function RoomsPanel() {
                 {r.waitingRoom && <span className="badge">waiting room</span>}
                 {r.locked && <span className="badge">locked</span>}
               </span>
-              <span className="status" data-testid="room-count">
-                {r.participants} inside
+              <span className="status" data-testid="room-count" title={r.inside.join(', ')}>
+                {r.participants > 0 ? `${r.participants} inside: ${r.inside.join(', ')}${r.participants > r.inside.length ? '…' : ''}` : '0 inside'}
               </span>
               <Link className="button" href={`/room/${r.slug}`}>
                 Join

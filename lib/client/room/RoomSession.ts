@@ -403,6 +403,7 @@ export class RoomSession {
       'room:active-speaker': ({ userId }) => this.dispatch({ type: 'active-speaker', userId }),
       'room:chat': ({ message }) => this.dispatch({ type: 'chat', message }),
       'room:updated': ({ locked, waitingRoom }) => this.dispatch({ type: 'locked', locked, waitingRoom }),
+      'room:renamed': ({ name }) => this.dispatch({ type: 'renamed', name }),
       'room:muted-by-host': ({ producerId, by }) => {
         this.media.pausedByServer(producerId);
         this.dispatch({ type: 'local', local: { mic: false } });

@@ -102,6 +102,7 @@ export type RoomEvent =
   | { type: 'meeting'; meeting: MeetingState }
   | { type: 'local-devices'; devices: RoomState['devices'] }
   | { type: 'knock'; knock: RoomState['knock'] }
+  | { type: 'renamed'; name: string }
   | { type: 'waiting-list'; waiting: WaitingEntry[] }
   | { type: 'reaction'; id: number; userId: string; reaction: Reaction }
   | { type: 'reaction-done'; id: number }
@@ -250,6 +251,8 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, meeting: event.meeting };
     case 'local-devices':
       return { ...state, devices: event.devices };
+    case 'renamed':
+      return { ...state, room: state.room && { ...state.room, name: event.name } };
     case 'knock':
       return { ...state, phase: event.knock ? 'idle' : state.phase, knock: event.knock };
     case 'waiting-list': {

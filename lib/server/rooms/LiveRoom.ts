@@ -48,7 +48,7 @@ export class LiveRoom {
   }
 
   summary(): RoomSummary {
-    return summaryOf(this.stored, this.listed().length);
+    return summaryOf(this.stored, this.listed().map((s) => s.user.name));
   }
 
   retire(seat: Seat, reason: RoomClosedReason) {
@@ -67,7 +67,10 @@ export class LiveRoom {
   }
 }
 
-export function summaryOf(room: StoredRoom, participants: number): RoomSummary {
+/** How many names of the people inside a room the lobby shows. */
+const INSIDE_SHOWN = 6;
+
+export function summaryOf(room: StoredRoom, inside: string[]): RoomSummary {
   return {
     slug: room.slug,
     name: room.name,
@@ -75,6 +78,8 @@ export function summaryOf(room: StoredRoom, participants: number): RoomSummary {
     hasPassword: !!room.passwordHash,
     locked: room.locked,
     waitingRoom: room.waitingRoom,
-    participants,
+    participants: inside.length,
+    inside: inside.slice(0, INSIDE_SHOWN),
+    lastActiveAt: room.lastActiveAt.getTime(),
   };
 }

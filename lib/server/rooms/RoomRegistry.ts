@@ -26,6 +26,7 @@ import type { RoomStore, StoredRoom } from './roomStore';
 import { Seat, type SeatMediaSpec } from './Seat';
 import { checkRoomPassword, hashRoomPassword, slugFor } from './secrets';
 import type { SfuNodes } from './sfuNodes';
+import { RoomDirectory } from './RoomDirectory';
 import { WaitingRooms } from './WaitingRooms';
 
 export interface RoomRegistryOptions {
@@ -33,6 +34,8 @@ export interface RoomRegistryOptions {
   resumeGraceMs: number;
   /** Sent to every page in the room snapshot (ROOM_MAX_VISIBLE_VIDEOS). */
   maxVisibleVideos: number;
+  /** Rooms unused this long drop off the lobby list (ROOM_ARCHIVE_DAYS). */
+  archiveDays: number;
 }
 
 export class RoomRegistry {
@@ -43,6 +46,8 @@ export class RoomRegistry {
   readonly media: RoomMedia;
   /** Knocks on rooms with a waiting room. */
   readonly waiting: WaitingRooms;
+  /** Listing, creating, renaming and deleting rooms. */
+  readonly directory: RoomDirectory;
   /**
    * The tail of each user's queue of joins, resumes and leaves. They run one at a time, in arrival
    * order: each awaits the database and the SFU node, and interleaved they used to leave a ghost
@@ -64,6 +69,14 @@ export class RoomRegistry {
     private readonly log: Logger,
   ) {
     presence.addStatusSource((userId) => this.statusOf(userId));
+    this.directory = new RoomDirectory({
+      store,
+      io,
+      live: (id) => this.live.get(id),
+      endLive: (room) => this.end(room, 'ended-by-host'),
+      archiveDays: opts.archiveDays,
+      log,
+    });
     this.waiting = new WaitingRooms(io, (roomId) => this.live.get(roomId)?.hostSocket() ?? null);
     this.media = new RoomMedia(io, nodes, (id) => this.live.get(id), () => this.liveRooms(), (id) => this.opening.has(id), log);
   }
@@ -83,25 +96,6 @@ export class RoomRegistry {
     const me = room?.participants.get(socket.data.user.id);
     if (!room || !me || me.socketId !== socket.id || !me.listed) throw new ProtocolError(ErrorCode.Forbidden, 'Join a room first');
     return { room, me };
-  }
-
-  async list(): Promise<RoomSummary[]> {
-    const stored = await this.store.listOpen();
-    return stored.map((r) => this.live.get(r.id)?.summary() ?? summaryOf(r, 0));
-  }
-
-  async create(socket: IoSocket, name: string, password?: string, waitingRoom = false): Promise<RoomSummary> {
-    const stored = await this.store.create({
-      slug: slugFor(name),
-      name,
-      hostId: socket.data.user.id,
-      passwordHash: password ? await hashRoomPassword(password) : null,
-      waitingRoom,
-    });
-    const summary = summaryOf(stored, 0);
-    this.io.to(channels.presence).emit('rooms:updated', { room: summary });
-    this.log.info({ roomId: stored.id, slug: stored.slug }, 'room created');
-    return summary;
   }
 
   /** Router capabilities for a browser on the pre-join screen (to load its device before joining). */
@@ -366,6 +360,7 @@ export class RoomRegistry {
       pending = (async () => {
         const opened = await this.media.open(stored.id);
         const sessionId = await this.store.startMeeting(stored.id, userId);
+        void this.store.touch(stored.id).catch((err: unknown) => this.log.error({ err }, 'room activity write failed'));
         const room = new LiveRoom(stored, opened.node, opened.nodeId, sessionId, opened.rtpCapabilities);
         this.live.set(stored.id, room);
         this.nodes.roomOpened(opened.node);
@@ -418,6 +413,8 @@ export class RoomRegistry {
     await this.store.endMeeting(room.sessionId, recorded).catch((err: unknown) => {
       this.log.error({ err }, 'meeting record write failed');
     });
+    room.stored = { ...room.stored, lastActiveAt: new Date() };
+    await this.store.touch(room.id).catch((err: unknown) => this.log.error({ err }, 'room activity write failed'));
     if (!room.stored.endedAt) this.roomChanged(room);
     this.log.info({ roomId: room.id, reason: recorded }, 'meeting ended');
   }

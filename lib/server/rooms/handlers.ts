@@ -25,10 +25,13 @@ export function roomHandlers(io: IoServer, rooms: RoomRegistry, store: RoomStore
   const done = {} as Record<string, never>;
 
   return {
-    'room:list': async () => ({ rooms: await rooms.list() }),
+    'room:list': async () => ({ rooms: await rooms.directory.list() }),
+    'room:mine': async (_p, socket) => ({ rooms: await rooms.directory.mine(socket.data.user.id) }),
+    'room:rename': async ({ slug, name }, socket) => ({ room: await rooms.directory.rename(socket.data.user, slug, name) }),
+    'room:delete': async ({ slug }, socket) => (await rooms.directory.remove(socket.data.user, slug), done),
     'room:create': async ({ name, password, waitingRoom }, socket) => {
       if (!createLimit.take(socket.data.user.id)) throw new ProtocolError(ErrorCode.RateLimited, 'Too many new rooms; wait a minute');
-      return { room: await rooms.create(socket, name, password, waitingRoom) };
+      return { room: await rooms.directory.create(socket.data.user, name, password, waitingRoom) };
     },
     'room:capabilities': () => rooms.capabilities(),
     'room:join': ({ slug, password, rtpCapabilities, forceTcp }, socket) =>

@@ -15,6 +15,8 @@ export interface StoredRoom {
   locked: boolean;
   waitingRoom: boolean;
   endedAt: Date | null;
+  /** When a meeting last started or ended here; creation time until then. */
+  lastActiveAt: Date;
 }
 
 const HISTORY = 100;
@@ -32,14 +34,36 @@ export class RoomStore {
     return row ? toStored(row) : null;
   }
 
-  async listOpen(limit = 200): Promise<StoredRoom[]> {
+  /** Open rooms used within `archiveDays` (or created then and never used), the most recently active first. */
+  async listOpen(archiveDays: number, limit = 200): Promise<StoredRoom[]> {
+    const since = new Date(Date.now() - archiveDays * 86_400_000);
     const rows = await this.db.room.findMany({
-      where: { endedAt: null },
-      orderBy: { createdAt: 'desc' },
+      where: { endedAt: null, OR: [{ lastActiveAt: { gte: since } }, { lastActiveAt: null, createdAt: { gte: since } }] },
+      orderBy: [{ lastActiveAt: 'desc' }, { createdAt: 'desc' }],
       take: limit,
       include: { host: { select: { name: true } } },
     });
-    return rows.map(toStored);
+    return rows.map(toStored).sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime());
+  }
+
+  /** A host's open rooms, archived ones too ("My rooms"). */
+  async ownedBy(hostId: string, limit = 200): Promise<StoredRoom[]> {
+    const rows = await this.db.room.findMany({
+      where: { endedAt: null, hostId },
+      orderBy: [{ lastActiveAt: 'desc' }, { createdAt: 'desc' }],
+      take: limit,
+      include: { host: { select: { name: true } } },
+    });
+    return rows.map(toStored).sort((a, b) => b.lastActiveAt.getTime() - a.lastActiveAt.getTime());
+  }
+
+  /** A meeting started or ended here. */
+  async touch(roomId: string) {
+    await this.db.room.update({ where: { id: roomId }, data: { lastActiveAt: new Date() } });
+  }
+
+  async rename(roomId: string, name: string) {
+    await this.db.room.update({ where: { id: roomId }, data: { name } });
   }
 
   async setLocked(roomId: string, locked: boolean) {
@@ -118,12 +142,14 @@ type RoomRow = {
   locked: boolean;
   waitingRoom: boolean;
   endedAt: Date | null;
+  createdAt: Date;
+  lastActiveAt: Date | null;
   host: { name: string };
 };
 
 function toStored(row: RoomRow): StoredRoom {
   const { id, slug, name, hostId, passwordHash, locked, waitingRoom, endedAt } = row;
-  return { id, slug, name, hostId, passwordHash, locked, waitingRoom, endedAt, hostName: row.host.name };
+  return { id, slug, name, hostId, passwordHash, locked, waitingRoom, endedAt, lastActiveAt: row.lastActiveAt ?? row.createdAt, hostName: row.host.name };
 }
 
 function toMessage(row: {

@@ -11,7 +11,7 @@ const person = (userId: string, connection: 'connected' | 'reconnecting' = 'conn
   connection,
 });
 const snapshot = (participants = [person('a'), person('b')]): RoomSnapshot => ({
-  room: { slug: 's', name: 'S', hostName: 'A', hasPassword: false, locked: false, waitingRoom: false, participants: participants.length },
+  room: { slug: 's', name: 'S', hostName: 'A', hasPassword: false, locked: false, waitingRoom: false, inside: [], lastActiveAt: 0, participants: participants.length },
   meeting: { spotlight: null, hands: [] },
   maxVisibleVideos: 16,
   self: person('a'),

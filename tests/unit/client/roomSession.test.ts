@@ -84,7 +84,7 @@ const { RoomSession, RoomSessionEvent } = await import('@/lib/client/room/RoomSe
 
 const participant = { userId: 'me', name: 'Me', isHost: false, joinedAt: 1, connection: 'connected' as const };
 const snapshot = {
-  room: { slug: 'r', name: 'R', hostName: 'H', hasPassword: false, locked: false, waitingRoom: false, participants: 1 },
+  room: { slug: 'r', name: 'R', hostName: 'H', hasPassword: false, locked: false, waitingRoom: false, inside: [], lastActiveAt: 0, participants: 1 },
   meeting: { spotlight: null, hands: [] },
   maxVisibleVideos: 16,
   self: participant,
