@@ -65,6 +65,17 @@ test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers
   for (const u of users) await expect.poll(() => handOrder(u.page)).toEqual([expected[0], expected[2]]);
   await expect(bob.page.getByRole('button', { name: 'Raise hand' })).toBeVisible();
 
+  // The host spotlights Carol for everyone: her tile takes Dave's stage (and its full layer); Alice's own pin still wins for her.
+  await alice.page.getByLabel(`Actions for ${carol.name}`).click();
+  await alice.page.getByRole('button', { name: 'Spotlight for everyone' }).click();
+  await expect(dave.page.getByTestId('room-grid')).toHaveAttribute('data-layout', 'stage');
+  await expect(dave.page.locator('.room-stage [data-testid="room-tile"]')).toHaveAttribute('data-user-name', carol.name);
+  await expect.poll(() => decodedWidth(dave, carol), { timeout: 30_000 }).toBe(1280);
+  await expect(alice.page.locator('.room-stage [data-testid="room-tile"]')).toHaveAttribute('data-user-name', bob.name);
+  await alice.page.getByLabel(`Actions for ${carol.name}`).click();
+  await alice.page.getByRole('button', { name: 'Remove spotlight' }).click();
+  await expect(dave.page.getByTestId('room-grid')).toHaveAttribute('data-layout', 'grid');
+
   // A reaction from Carol floats over her tile at the others.
   await carol.page.getByRole('button', { name: 'React', exact: true }).click();
   await carol.page.getByRole('button', { name: 'React with applause' }).click();

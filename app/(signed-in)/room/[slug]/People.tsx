@@ -90,7 +90,13 @@ export function People({ room, me, isHost, listen, onListen }: PeopleProps) {
               {(isHost || p.userId !== me.id) && (
                 <details className="menu">
                   <summary aria-label={`Actions for ${p.userId === me.id ? 'yourself' : p.name}`}>⋯</summary>
-                  <div className="menu-items">
+                  {/* A chosen action closes the menu (the volume slider keeps it open while it moves). */}
+                  <div
+                    className="menu-items"
+                    onClick={(e) => {
+                      if ((e.target as HTMLElement).closest('button')) (e.currentTarget.parentElement as HTMLDetailsElement).open = false;
+                    }}
+                  >
                     {p.userId !== me.id && <Listening name={p.name} prefs={listen[p.userId] ?? DEFAULT_LISTEN} onChange={(v) => onListen(p.userId, v)} />}
                     {isHost && (
                       <button type="button" onClick={() => void room.host.spotlight(spotlight === p.userId ? null : p.userId)}>
