@@ -9,8 +9,9 @@ import type { Benchmark } from './lib/types';
 import { benchmark as presenceScale } from './presence-scale';
 import { benchmark as roomFaults } from './room-faults';
 import { benchmark as roomJoin } from './room-join';
+import { benchmark as roomScale } from './room-scale';
 import { benchmark as roomWorkers } from './room-workers';
 import { benchmark as sfuFanout } from './sfu-fanout';
 import { benchmark as socketFuzz } from './socket-fuzz';
 
-export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, callSetup, presenceScale, socketFuzz, networkFaults];
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, roomScale, callSetup, presenceScale, socketFuzz, networkFaults];

@@ -210,7 +210,8 @@ export class FanoutRig {
  * profile (13 %), a cost browsers do not cause. Without it the viewers pay every other per-packet
  * cost a browser's consumer does (sequence rewriting, retransmission buffer, counters, SRTP, send).
  */
-function withoutTransportCc(caps: types.RtpCapabilities): types.RtpCapabilities {
+/** Capabilities without the bandwidth estimation a PlainTransport sink never feeds back. */
+export function withoutTransportCc(caps: types.RtpCapabilities): types.RtpCapabilities {
   return {
     ...caps,
     codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
