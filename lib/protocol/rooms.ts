@@ -14,7 +14,7 @@ export interface RoomSummary {
   /** Joiners knock, and the host lets them in. */
   waitingRoom: boolean;
   participants: number;
-  /** Names of (the first few) people inside now. */
+  /** Names of (the first few) people inside now; empty for rooms with a password or a waiting room. */
   inside: string[];
   /** When a meeting last started or ended here (ms since the epoch). */
   lastActiveAt: number;

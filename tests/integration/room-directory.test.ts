@@ -40,6 +40,12 @@ it('lists live meetings first with who is inside, then by last use; archives unu
   expect(mine.map((r) => r.name)).toEqual(['Busy', 'Fresh', 'Quiet']);
   expect(mine[0]).toMatchObject({ participants: 2, inside: [hostUser.name, guestUser.name] });
 
+  // Behind a password, the lobby learns how many are inside, not who.
+  const secret = await ask<{ room: RoomSummary }>(guest, 'room:create', { name: 'Secret', password: 'pass-word-123' });
+  if (!secret.ok) throw new Error(secret.error.message);
+  expect(await ask(guest, 'room:join', { slug: secret.data.room.slug, rtpCapabilities: rooms.caps })).toMatchObject({ ok: true });
+  expect((await list(host)).find((r) => r.slug === secret.data.room.slug)).toMatchObject({ participants: 1, inside: [] });
+
   const own = await ask<{ rooms: RoomSummary[] }>(host, 'room:mine', {});
   expect(own.ok && own.data.rooms.map((r) => r.name).sort()).toEqual(['Busy', 'Quiet', 'Stale']);
 });

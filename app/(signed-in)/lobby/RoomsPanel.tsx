@@ -78,7 +78,7 @@ export function RoomsPanel() {
                 {r.locked && <span className="badge">locked</span>}
               </span>
               <span className="status" data-testid="room-count" title={r.inside.join(', ')}>
-                {r.participants > 0 ? `${r.participants} inside: ${r.inside.join(', ')}${r.participants > r.inside.length ? '…' : ''}` : '0 inside'}
+                {r.inside.length > 0 ? `${r.participants} inside: ${r.inside.join(', ')}${r.participants > r.inside.length ? '…' : ''}` : `${r.participants} inside`}
               </span>
               <Link className="button" href={`/room/${r.slug}`}>
                 Join

@@ -79,7 +79,9 @@ export function summaryOf(room: StoredRoom, inside: string[]): RoomSummary {
     locked: room.locked,
     waitingRoom: room.waitingRoom,
     participants: inside.length,
-    inside: inside.slice(0, INSIDE_SHOWN),
+    // Names only for open rooms: behind a password or a waiting room, the host chose who may be
+    // there, and the lobby (everyone signed in) need not learn who is.
+    inside: room.passwordHash || room.waitingRoom ? [] : inside.slice(0, INSIDE_SHOWN),
     lastActiveAt: room.lastActiveAt.getTime(),
   };
 }
