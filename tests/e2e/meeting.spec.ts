@@ -97,6 +97,8 @@ test('four people at 1280×800: a 2 × 2 grid at ≥ 640 px, speaker view layers
   // Bob switches his camera live: the old capture is released, and the others keep decoding him.
   await bob.page.getByRole('tab', { name: 'Devices' }).click();
   const camera = bob.page.getByLabel('Camera');
+  // The tab lists the devices once enumerateDevices() answered (slow on a loaded machine).
+  await expect(camera.locator('option')).not.toHaveCount(0);
   const cameras = await camera.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   const current = await camera.inputValue();
   const next = cameras.find((id) => id !== current) ?? current;
