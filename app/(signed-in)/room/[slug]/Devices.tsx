@@ -12,7 +12,7 @@ const canChooseOutput = () => typeof HTMLMediaElement !== 'undefined' && 'setSin
  * track live (no renegotiation); the speaker applies to every participant's audio.
  */
 export function Devices({ room, sinkId, onSink }: { room: Room; sinkId: string; onSink: (id: string) => void }) {
-  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  const [devices, setDevices] = useState<MediaDeviceInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const md = navigator.mediaDevices;
@@ -29,6 +29,7 @@ export function Devices({ room, sinkId, onSink }: { room: Room; sinkId: string; 
     setError(null);
     room.switchDevice(kind, id).catch(() => setError(kind === 'video' ? 'Could not switch to that camera' : 'Could not switch to that microphone'));
   };
+  if (devices === null) return <p className="muted devices">Looking for your devices…</p>;
   const options = (kind: MediaDeviceKind) =>
     devices
       .filter((d) => d.kind === kind)
