@@ -13,18 +13,17 @@ import {
   type RoomLeaveReason,
   type RoomResumed,
   type RoomSnapshot,
-  type RoomSummary,
   roomClosedText,
 } from '../../protocol';
 import { GuessLimiter } from '../guessLimiter';
 import type { Logger } from '../logger';
 import type { Presence } from '../realtime/presence';
 import { rooms as channels, type IoServer, type IoSocket } from '../realtime/types';
-import { LiveRoom, summaryOf } from './LiveRoom';
+import { LiveRoom } from './LiveRoom';
 import { RoomMedia } from './RoomMedia';
 import type { RoomStore, StoredRoom } from './roomStore';
 import { Seat, type SeatMediaSpec } from './Seat';
-import { checkRoomPassword, hashRoomPassword, slugFor } from './secrets';
+import { checkRoomPassword } from './secrets';
 import type { SfuNodes } from './sfuNodes';
 import { RoomDirectory } from './RoomDirectory';
 import { WaitingRooms } from './WaitingRooms';
@@ -150,14 +149,10 @@ export class RoomRegistry {
     const user = socket.data.user;
     if (socket.disconnected) throw new ProtocolError(ErrorCode.InvalidState, 'Disconnected');
     if (inCall) throw new ProtocolError(ErrorCode.InvalidState, 'Hang up your call before joining a room');
-    const stored = await this.store.bySlug(req.slug);
-    if (!stored) throw new ProtocolError(ErrorCode.NotFound, 'There is no room at this address');
-    if (stored.endedAt) throw new ProtocolError(ErrorCode.InvalidState, 'This meeting has ended');
+    const stored = await this.current(req.slug);
     const isHost = stored.hostId === user.id;
-    if (!isHost) await this.admit(user.id, this.live.get(stored.id)?.stored ?? stored, req.password);
-    if (!isHost && (this.live.get(stored.id)?.stored ?? stored).waitingRoom && !this.waiting.isAdmitted(stored.id, user.id)) {
-      throw new ProtocolError(ErrorCode.KnockRequired, 'Ask the host to let you in');
-    }
+    if (!isHost) await this.admit(user.id, stored, req.password);
+    if (this.mustKnock(stored, user.id)) throw new ProtocolError(ErrorCode.KnockRequired, 'Ask the host to let you in');
 
     // One room per socket, one seat per user and room: a join from another tab takes the seat.
     if (this.bySocket.has(socket.id)) await this.leaveNow(socket, 'left');
@@ -207,14 +202,23 @@ export class RoomRegistry {
    */
   async knock(socket: IoSocket, slug: string, password?: string): Promise<{ admitted: boolean; hostPresent: boolean }> {
     const user = socket.data.user;
+    const stored = await this.current(slug);
+    if (!this.mustKnock(stored, user.id)) return { admitted: true, hostPresent: true };
+    await this.admit(user.id, stored, password);
+    return { admitted: false, ...this.waiting.knock(stored.id, user, socket.id) };
+  }
+
+  /** The room at `slug` as it is now (a live meeting's copy holds the host's changes); NOT_FOUND, or ended. */
+  private async current(slug: string): Promise<StoredRoom> {
     const stored = await this.store.bySlug(slug);
     if (!stored) throw new ProtocolError(ErrorCode.NotFound, 'There is no room at this address');
     if (stored.endedAt) throw new ProtocolError(ErrorCode.InvalidState, 'This meeting has ended');
-    const room = this.live.get(stored.id);
-    const current = room?.stored ?? stored;
-    if (!current.waitingRoom || stored.hostId === user.id || this.waiting.isAdmitted(stored.id, user.id)) return { admitted: true, hostPresent: true };
-    await this.admit(user.id, current, password);
-    return { admitted: false, ...this.waiting.knock(stored.id, user, socket.id) };
+    return this.live.get(stored.id)?.stored ?? stored;
+  }
+
+  /** Whether the user must be let in by the host first (never the host). */
+  private mustKnock(room: StoredRoom, userId: string): boolean {
+    return room.waitingRoom && room.hostId !== userId && !this.waiting.isAdmitted(room.id, userId);
   }
 
   async idOf(slug: string): Promise<string | null> {
