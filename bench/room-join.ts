@@ -59,7 +59,7 @@ export const benchmark: Benchmark = {
   title: 'Joining a full room',
   async run(ctx) {
     const node = await startSfuNode(
-      parseSfuConfig({ SFU_SECRET: SECRET, SFU_RPC_PORT: '0', SFU_WORKERS: '2', SFU_RTC_MIN_PORT: '45000', SFU_RTC_MAX_PORT: '45999', LOG_LEVEL: 'silent' }),
+      parseSfuConfig({ SFU_SECRET: SECRET, SFU_LISTEN_IP: '127.0.0.1', SFU_RPC_PORT: '0', SFU_WORKERS: '2', SFU_RTC_MIN_PORT: '45000', SFU_RTC_MAX_PORT: '45999', LOG_LEVEL: 'silent' }),
       testLog,
     );
     try {

@@ -17,6 +17,9 @@ const env = {
   PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`,
   NEXT_TELEMETRY_DISABLED: '1',
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  // Tests touch only loopback and namespaces they create: an SFU a test starts without saying
+  // where binds loopback, never the machine's primary interface (the default of `npm start`).
+  SFU_LISTEN_IP: process.env.SFU_LISTEN_IP ?? '127.0.0.1',
 };
 
 const layers = [

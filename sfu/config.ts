@@ -5,7 +5,9 @@
  * Addresses: media sockets bind SFU_LISTEN_IP. ICE candidates must carry an address browsers can
  * reach, so a wildcard bind (0.0.0.0 / ::) needs SFU_ANNOUNCED_IP (the public or LAN address, or
  * the NAT's external address); announcing a wildcard would give browsers an unusable candidate.
- * The default, 127.0.0.1, suits the embedded single-machine setup (browser on the same host).
+ * The default, `auto`, is the machine's primary interface (sfu/address.ts): browsers on this machine
+ * and on its LAN reach it, Firefox included (it never pairs with 127.0.0.1). 127.0.0.1 is the
+ * loopback-only mode, for tests.
  *
  * Ports: each worker owns one WebRtcServer holding ONE UDP and ONE TCP port, picked by mediasoup
  * from SFU_RTC_MIN_PORT..SFU_RTC_MAX_PORT. Every WebRtcTransport of that worker shares them
@@ -17,6 +19,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { pickSystemListenAddress } from './address';
 
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 const port = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(65535).default(fallback);
@@ -24,8 +27,8 @@ const isWildcard = (address: string) => address === '0.0.0.0' || address === '::
 
 export const sfuConfigSchema = z
   .object({
-    /** Address the media sockets (UDP/TCP) bind to. */
-    SFU_LISTEN_IP: ip.default('127.0.0.1'),
+    /** Address the media sockets (UDP/TCP) bind to; `auto`: the primary interface's. */
+    SFU_LISTEN_IP: z.union([z.literal('auto'), ip], { error: 'must be auto, or an IPv4 or IPv6 address' }).default('auto'),
     /** Address put in ICE candidates; required when SFU_LISTEN_IP is a wildcard. */
     SFU_ANNOUNCED_IP: ip.optional(),
     SFU_RTC_MIN_PORT: port(40000, 1024),
@@ -70,6 +73,10 @@ export const sfuConfigSchema = z
   .refine((c) => c.SFU_RTC_MAX_PORT - c.SFU_RTC_MIN_PORT + 1 >= c.SFU_WORKERS, {
     message: 'the RTC port range needs at least one port per worker (each worker binds one UDP and one TCP port)',
     path: ['SFU_RTC_MAX_PORT'],
+  })
+  .transform(({ SFU_LISTEN_IP, ...c }) => {
+    const picked = SFU_LISTEN_IP === 'auto' ? pickSystemListenAddress() : { ip: SFU_LISTEN_IP, source: 'SFU_LISTEN_IP' };
+    return { ...c, SFU_LISTEN_IP: picked.ip, listenSource: picked.source };
   });
 
 export type SfuConfig = z.output<typeof sfuConfigSchema>;

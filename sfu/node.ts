@@ -28,6 +28,13 @@ export async function startSfuNode(config: SfuConfig, log: Logger): Promise<SfuN
   const workerBin = resolveWorkerBin(config);
   log.info({ config: describeSfuConfig(config), workerBin, mediasoup: mediasoup.version }, 'starting SFU node');
   forwardMediasoupLogs(log.child({ module: 'mediasoup' }));
+  const announced = config.SFU_ANNOUNCED_IP ?? config.SFU_LISTEN_IP;
+  log.info(
+    `media: browsers will be given ${announced} (UDP, then TCP, ports ${config.SFU_RTC_MIN_PORT}-${config.SFU_RTC_MAX_PORT}); ` +
+      `bound to ${config.SFU_LISTEN_IP}, from ${config.listenSource}` +
+      (config.SFU_ANNOUNCED_IP ? ', announced as SFU_ANNOUNCED_IP' : '') +
+      (announced.startsWith('127.') ? '. Loopback: only Chromium on this machine can connect (Firefox never uses loopback)' : ''),
+  );
 
   const pool = await WorkerPool.create({ ...config, workerBin }, log);
   // Rooms emit through the RPC server, which needs the handlers, which need the rooms: the sink is

@@ -117,6 +117,7 @@ describe('first npm start on a fresh checkout', () => {
         ...env,
         PORT: String(port),
         HOST: '127.0.0.1',
+        SFU_LISTEN_IP: '127.0.0.1',
         DATABASE_URL: `file:${path.join(checkout, 'data', 'first.db')}`,
         ADMIN_PASSWORD: 'first-start-password',
         LOG_LEVEL: 'info',

@@ -18,6 +18,8 @@ Object.assign(process.env, {
   ADMIN_EMAIL: 'admin@e2e.local',
   ADMIN_PASSWORD: 'admin-password-e2e',
   PRESENCE_LINGER_MS: '500',
+  // Tests touch only loopback (the default would be the machine's primary interface).
+  SFU_LISTEN_IP: '127.0.0.1',
   // Every test registers fresh users from one address; keep the sign-up limit out of the way.
   SIGNUP_RATE_LIMIT: '1000',
   // The admin signs in once per test; `--repeat-each` must not run into the per-minute limit.

@@ -26,6 +26,8 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 export function startTestSfu(env: Record<string, string> = {}): Promise<SfuNode> {
   const config = parseSfuConfig({
     SFU_SECRET: SFU_TEST_SECRET,
+    // Tests touch only loopback (the default would be the machine's primary interface).
+    SFU_LISTEN_IP: '127.0.0.1',
     SFU_WORKERS: '2',
     SFU_RPC_PORT: '0',
     SFU_RTC_MIN_PORT: '47000',

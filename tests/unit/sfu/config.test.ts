@@ -6,8 +6,11 @@ const secret = { SFU_SECRET: '0123456789abcdef' };
 describe('SFU node config', () => {
   it('has defaults for a single machine', () => {
     const c = parseSfuConfig({ ...secret, SFU_WORKERS: '2' });
+    // The listen address defaults to the primary interface's (sfu/address.ts), which is machine-specific.
+    expect(c.SFU_LISTEN_IP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(parseSfuConfig({ ...secret, SFU_LISTEN_IP: '127.0.0.1' })).toMatchObject({ SFU_LISTEN_IP: '127.0.0.1', listenSource: 'SFU_LISTEN_IP' });
+    expect(() => parseSfuConfig({ ...secret, SFU_LISTEN_IP: 'eth0' })).toThrow(/SFU_LISTEN_IP: must be auto/);
     expect(c).toMatchObject({
-      SFU_LISTEN_IP: '127.0.0.1',
       SFU_RTC_MIN_PORT: 40000,
       SFU_RTC_MAX_PORT: 40999,
       SFU_WORKERS: 2,
