@@ -1,7 +1,7 @@
 'use client';
 import { usePathname } from 'next/navigation';
 import { useEffect } from 'react';
-import { endReasonText } from '@/lib/protocol';
+import { endReasonHint, endReasonText } from '@/lib/protocol';
 import { useCall } from '@/lib/client/hooks/useCall';
 import { startRingtone } from '@/lib/client/ringtone';
 
@@ -48,6 +48,7 @@ export function CallBanner() {
       <div className="callbanner ended" role="status" data-testid="call-ended">
         <strong>{text}</strong>
         {!text.includes(state.peer.name) && <span className="muted">{state.peer.name}</span>}
+        {state.reason !== 'failed' && endReasonHint[state.reason] && <span className="muted">{endReasonHint[state.reason]}</span>}
         <button type="button" className="button ghost" onClick={dismiss}>
           Dismiss
         </button>

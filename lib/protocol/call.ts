@@ -79,6 +79,13 @@ export const endReasonText: Record<CallEndReason, string> = {
   'server-restart': 'The server restarted',
 };
 
+/** What to try, for the end reasons where the user can do something about it. */
+export const endReasonHint: Partial<Record<CallEndReason, string>> = {
+  'ice-failed':
+    'Your network or theirs may block direct (UDP) connections between browsers. ' +
+    'Try another network; if it keeps happening, ask your admin to set up a TURN server.',
+};
+
 /** A call's address in the app: /call/<callId>. The call view itself lives in the signed-in shell. */
 export const callPath = (callId: string) => `/call/${callId}`;
 

@@ -35,6 +35,7 @@ export interface InboundResults {
   'presence:snapshot': PresenceSnapshot;
   'session:ping': Empty;
   'ice:config': IceConfig;
+  'media:trouble': Empty;
   'call:invite': { call: CallInfo };
   'call:accept': { call: CallInfo };
   'call:decline': Empty;

@@ -13,3 +13,31 @@ export interface IceConfig {
   iceServers: IceServer[];
   iceTransportPolicy: IceTransportPolicy;
 }
+
+/**
+ * A media connection that did not work (`media:trouble`, counted in /metrics):
+ * - `connect`: it never connected within MEDIA_CONNECT_DEADLINE_MS;
+ * - `lost`: it was connected, failed, and recovery did not bring it back.
+ */
+export const mediaTroubleScopes = ['room', 'call'] as const;
+export const mediaTroublePhases = ['connect', 'lost'] as const;
+export type MediaTroubleScope = (typeof mediaTroubleScopes)[number];
+export type MediaTroublePhase = (typeof mediaTroublePhases)[number];
+
+/** How long a new media connection may take before the user is told it is not coming. */
+export const MEDIA_CONNECT_DEADLINE_MS = 8_000;
+/** How long a lost media connection may take to come back (ICE restarts included) before the user is told. */
+export const MEDIA_LOST_DEADLINE_MS = 12_000;
+
+/** What a room's user is told: what happened, and what to try (a call says it as its end reason, 'ice-failed'). */
+export const mediaTroubleText: { room: Record<MediaTroublePhase, string> } = {
+  room: {
+    connect:
+      "Your audio and video can't reach the media server, so nobody sees or hears you and you don't see or hear them. " +
+      'Your network may block the UDP and TCP ports it uses (a firewall, a VPN, guest Wi-Fi), or the server gives browsers an address ' +
+      "they can't reach. Try another network; if it keeps happening, ask your admin to set up a TURN server or check SFU_ANNOUNCED_IP.",
+    lost:
+      'The media connection to the server was lost and has not come back. Your network may have changed or started blocking it. ' +
+      'Still trying; you can also try again now or rejoin.',
+  },
+};

@@ -4,6 +4,7 @@
  */
 import { z } from './zod';
 import { hangupReasons } from './call';
+import { mediaTroublePhases, mediaTroubleScopes } from './ice';
 import { dtlsParameters, mediaKind, producerSource, rtpCapabilities, rtpParameters } from './mediasoupSchemas';
 import { CHAT_MAX_CHARS, REACTIONS, ROOM_NAME_MAX } from './rooms';
 
@@ -76,6 +77,10 @@ export const inboundSpecs = {
   /** Is this connection still alive? (The browser asks when its media stalls: see checkConnection.) */
   'session:ping': { schema: empty, maxBytes: 64 },
   'ice:config': { schema: empty, maxBytes: 64 },
+  'media:trouble': {
+    schema: z.strictObject({ scope: z.enum(mediaTroubleScopes), phase: z.enum(mediaTroublePhases) }),
+    maxBytes: 128,
+  },
   'call:invite': { schema: z.strictObject({ calleeId: id }), maxBytes: 256 },
   'call:accept': { schema: z.strictObject({ callId }), maxBytes: 256 },
   'call:decline': { schema: z.strictObject({ callId }), maxBytes: 256 },

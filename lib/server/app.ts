@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { MAX_EVENT_BYTES } from '../protocol';
+import { ErrorCode, MAX_EVENT_BYTES, ProtocolError } from '../protocol';
+import { KeyedLimiter } from './rateLimit';
 import { createAdmin, type Admin } from './admin';
 import { serveMetrics } from './admin/metricsRoute';
 import { CLIENT_IP_HEADER, createAuth, type Auth } from './auth';
@@ -168,10 +169,18 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
 
   const admin = createAdmin({ io, db, presence, calls, rooms, nodes: sfuClients, log });
 
+  const troubleLimit = new KeyedLimiter(4, 1 / 60);
   const handlers: Handlers = {
     'presence:snapshot': (_payload, socket) => presence.snapshot(socket.data.user),
     'session:ping': () => ({}),
     'ice:config': (_payload, socket) => iceConfigFor(socket.data.user.id, env),
+    'media:trouble': ({ scope, phase }, socket) => {
+      // Reported once per connection by an honest page; a burst of 4 then one a minute bounds a liar.
+      if (!troubleLimit.take(socket.data.user.id)) throw new ProtocolError(ErrorCode.RateLimited, 'Already reported');
+      admin.metrics.mediaTrouble(scope, phase);
+      log.info({ userId: socket.data.user.id, scope, phase }, 'a browser reported a failed media connection');
+      return {};
+    },
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),
     ...meetingHandlers(rooms),

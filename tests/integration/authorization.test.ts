@@ -38,6 +38,8 @@ const table: Record<InboundEvent, Row> = {
   'presence:snapshot': { payload: () => ({}) },
   'ice:config': { payload: () => ({}) },
   'session:ping': { payload: () => ({}) },
+  // Anyone signed in may report a failed media connection (rate-limited, counted in /metrics).
+  'media:trouble': { payload: () => ({ scope: 'room', phase: 'connect' }) },
   // Calling a party of a live call: BUSY, and the call goes on.
   'call:invite': { payload: () => ({ calleeId: call.callee.id }), nonParty: 'BUSY' },
   'call:accept': { payload: () => ({ callId: call.callId }), ...CALL_PARTIES_ONLY },

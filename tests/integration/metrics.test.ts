@@ -60,6 +60,11 @@ describe('/metrics content', () => {
     await ask(guest, 'chat:send', { clientId: 'not-a-uuid', text: 'x' });
     await ask(guest, 'no:such-event', {});
     await ask(guest, 'another:invention', {});
+    // Failed media connections the pages report; a burst past the limit is refused, not counted.
+    await ask(host, 'media:trouble', { scope: 'room', phase: 'connect' });
+    await ask(guest, 'media:trouble', { scope: 'call', phase: 'lost' });
+    for (let i = 0; i < 5; i++) await ask(host, 'media:trouble', { scope: 'room', phase: 'lost' });
+    expect(await ask(host, 'media:trouble', { scope: 'room', phase: 'lost' })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
 
     await sleep(1100); // the worker CPU figure needs two samples a second apart
     await scrape(open);
@@ -77,6 +82,9 @@ describe('/metrics content', () => {
     expect(value(after, 'confab_socket_errors_total{code="BAD_REQUEST"}')).toBe(1);
     expect(value(after, 'confab_socket_errors_total{code="UNKNOWN_EVENT"}')).toBe(2);
     expect(value(after, 'confab_socket_events_per_second')).toBeGreaterThan(0);
+    expect(value(after, 'confab_media_failures_total{scope="room",phase="connect"}')).toBe(1);
+    expect(value(after, 'confab_media_failures_total{scope="call",phase="lost"}')).toBe(1);
+    expect(value(after, 'confab_media_failures_total{scope="room",phase="lost"}')).toBe(3); // the burst is 4
     for (const w of sfu.pool.workers) {
       const labels = `{node="${sfu.url}",pid="${w.worker.pid}"}`;
       expect(value(after, `confab_sfu_worker_cpu_percent${labels}`)).toBeGreaterThanOrEqual(0);

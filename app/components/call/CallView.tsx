@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { endReasonText } from '@/lib/protocol';
+import { endReasonHint, endReasonText } from '@/lib/protocol';
 import { useActivePeerCall, useCall } from '@/lib/client/hooks/useCall';
 import { signalInbox } from '@/lib/client/p2p/signalInbox';
 import { getSocket, request } from '@/lib/client/socket';
@@ -44,6 +44,7 @@ export function CallView({ callId }: { callId: string }) {
       <main className="centered">
         <div className="card" data-testid="call-over">
           <h1>{state.reason === 'failed' ? (state.message ?? 'Call failed') : endReasonText[state.reason]}</h1>
+          {state.reason !== 'failed' && endReasonHint[state.reason] && <p data-testid="call-hint">{endReasonHint[state.reason]}</p>}
           <p className="muted">Returning to the lobby…</p>
         </div>
       </main>

@@ -176,7 +176,11 @@ export function CallProvider({ me, children }: { me: CallParty; children: ReactN
     linkCall,
     state.phase === 'active',
     me.id,
-    () => api.hangup('ice-failed'),
+    (phase) => {
+      // Counted in /metrics (the page ends the call; a lie is bounded by the server's rate limit).
+      request('media:trouble', { scope: 'call', phase }).catch(() => undefined);
+      api.hangup('ice-failed');
+    },
     (callId) => {
       discardPrepared(callId);
       dispatch({ type: 'lost', callId, message: 'The call ended while you were offline' });

@@ -7,7 +7,7 @@
  * everything is torn down when the call ends.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState } from '../../protocol';
+import { CALL_STATS_INTERVAL_MS, type CallInfo, type MediaState, type MediaTroublePhase } from '../../protocol';
 import { acquireMedia, stopStream, type MediaProblem } from '../media';
 import { fetchIceConfig } from '../ice';
 import { takePreparedIce, takePreparedMedia } from '../p2p/callPrep';
@@ -48,7 +48,7 @@ export function usePeerCall(
   call: CallInfo | null,
   live: boolean,
   me: string,
-  onIceFailed: () => void,
+  onIceFailed: (phase: MediaTroublePhase) => void,
   /** The server no longer has this call (it ended while our socket was away): end it here too. */
   onCallGone: (callId: string) => void,
 ): PeerCall {
@@ -143,7 +143,7 @@ export function usePeerCall(
           // Media stalled: the network may have changed under the signalling connection too.
           if (state === 'disconnected' || state === 'failed') void checkConnection();
         },
-        onFailed: () => onIceFailedRef.current(),
+        onFailed: (phase) => onIceFailedRef.current(phase),
         onError: (err) => console.warn('[confab] negotiation error', err),
       });
       linkRef.current = built;

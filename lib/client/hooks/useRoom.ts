@@ -42,5 +42,6 @@ export function useRoom(slug: string, myName: string) {
     switchDevice: session.switchDevice,
     react: session.meeting.react,
     dismissNotice: session.dismissNotice,
+    retryMedia: session.retryMedia,
   };
 }

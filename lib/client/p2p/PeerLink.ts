@@ -18,7 +18,7 @@
  * the impolite side first; the polite side waits a little longer, so that both sides restarting at
  * once (an offer collision, and a rollback) stays the exception.
  */
-import type { CallSignal, IceCandidateInit } from '../../protocol';
+import type { CallSignal, IceCandidateInit, MediaTroublePhase } from '../../protocol';
 import { withVideoStartBitrate } from './startBitrate';
 
 export type LinkState = RTCPeerConnectionState;
@@ -32,7 +32,7 @@ export interface PeerLinkOptions {
   onRemoteStream: (stream: MediaStream) => void;
   onState: (state: LinkState) => void;
   /** ICE could not recover even after a restart: the call should end with 'ice-failed'. */
-  onFailed: () => void;
+  onFailed: (phase: MediaTroublePhase) => void;
   onError?: (err: unknown) => void;
   disconnectedGraceMs?: number;
   /** How long a new link may take to connect before ICE is restarted, and a restart before we give up. */
@@ -253,7 +253,7 @@ export class PeerLink {
     const delay = afterMs + (this.opts.polite ? POLITE_RESTART_DELAY_MS : 0);
     this.recoveryTimer = setTimeout(() => {
       if (this.closed || this.pc.connectionState === 'connected') return;
-      if (this.restarted) return this.opts.onFailed();
+      if (this.restarted) return this.opts.onFailed(this.quickStartOver ? 'lost' : 'connect');
       this.restarted = true;
       this.restartIce();
       this.armRecovery(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);

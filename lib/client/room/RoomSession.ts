@@ -11,6 +11,7 @@ import {
   finalJoinRefusals,
   roomClosedReasons,
   roomClosedText,
+  type MediaTroublePhase,
   type PeerTransports,
   type RoomClosedReason,
   type SeatTicket,
@@ -18,6 +19,7 @@ import {
 } from '../../protocol';
 import { stopStream, swapDevice } from '../media';
 import { getSocket, request, RequestError } from '../socket';
+import { MediaWatch } from '../sfu/MediaWatch';
 import { SfuClient } from '../sfu/SfuClient';
 import { layerForWidth } from '../sfu/layers';
 import { initialRoomState, roomReducer, type RoomEvent, type RoomState } from '../sfu/roomReducer';
@@ -81,6 +83,16 @@ export class RoomSession {
     [RoomSessionEvent.StateChanged]: new Set(),
     [RoomSessionEvent.ConnectionStateChanged]: new Set(),
   };
+  private readonly reportedTrouble = new Set<MediaTroublePhase>();
+  private readonly watch = new MediaWatch({
+    onTrouble: (trouble) => {
+      this.dispatch({ type: 'media-trouble', trouble });
+      // Counted in /metrics once per kind of trouble per page, however often it comes back.
+      if (!trouble || this.reportedTrouble.has(trouble)) return;
+      this.reportedTrouble.add(trouble);
+      request('media:trouble', { scope: 'room', phase: trouble }).catch(() => undefined);
+    },
+  });
   private media = this.newMedia();
   private capabilities: Promise<void> | null = null;
   private ticket: SeatTicket | null = null;
@@ -258,6 +270,9 @@ export class RoomSession {
 
   dismissNotice = () => this.dispatch({ type: 'notice', text: null });
 
+  /** The user's "Try again" on a media connection that does not work: ICE restarts now. */
+  retryMedia = () => this.media.restartIceWhereDown();
+
   readonly host = hostActions;
 
   /** The one place the connection state changes. */
@@ -282,6 +297,7 @@ export class RoomSession {
   private newMedia(): SfuClient {
     return new SfuClient({
       onTransportState: (direction, s) => {
+        this.watch.update(direction, s);
         if (direction !== 'recv') return;
         if (s === 'connected') performance.mark('confab:recv-connected');
         this.dispatch({ type: 'transport', state: s });
@@ -296,6 +312,7 @@ export class RoomSession {
    */
   private async connectMedia(transports: PeerTransports, receivedFirst: Promise<void> = Promise.resolve()): Promise<void> {
     const ready = this.transports;
+    this.watch.reset();
     await this.media.connect(transports);
     performance.mark('confab:transports-ready');
     ready.resolve();
@@ -310,6 +327,7 @@ export class RoomSession {
 
   private teardownMedia(): void {
     this.media.close();
+    this.watch.reset();
     this.media = this.newMedia();
     this.capabilities = null;
     this.layers.clear();

@@ -224,10 +224,16 @@ export class SfuClient {
     await request('room:consumer-layers', { consumerId, spatialLayer }).catch(() => undefined);
   }
 
-  /** After a resume: restart ICE on each transport the server does not see connected. */
-  restartIceWhereDown(connected: { send: boolean; recv: boolean }) {
-    if (!connected.send && this.sendTransport) void this.restartIce(this.sendTransport);
-    if (!connected.recv && this.recvTransport) void this.restartIce(this.recvTransport);
+  /**
+   * Restarts ICE on each transport that is not connected: after a resume, those the server does
+   * not see connected; on the user's "Try again", those this browser does not.
+   */
+  restartIceWhereDown(connected?: { send: boolean; recv: boolean }) {
+    const up = (t: Transport | null) => !t || t.connectionState === 'connected' || t.connectionState === 'new';
+    const send = connected?.send ?? up(this.sendTransport);
+    const recv = connected?.recv ?? up(this.recvTransport);
+    if (!send && this.sendTransport) void this.restartIce(this.sendTransport);
+    if (!recv && this.recvTransport) void this.restartIce(this.recvTransport);
   }
 
   /** getStats() of every live consumer, for the quality indicators. */

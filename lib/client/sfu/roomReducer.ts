@@ -5,6 +5,7 @@
  */
 import type {
   ChatMessageView,
+  MediaTroublePhase,
   MeetingState,
   Reaction,
   WaitingEntry,
@@ -54,6 +55,8 @@ export interface RoomState {
   media: 'connected' | 'reconnecting';
   /** The receiving transport's ICE/DTLS state. */
   transport: TransportState;
+  /** A media transport that does not work (MediaWatch): the user is told what to try. */
+  mediaTrouble: MediaTroublePhase | null;
   error: { code: string; message: string } | null;
   room: RoomSummary | null;
   selfId: string | null;
@@ -89,6 +92,7 @@ export type RoomEvent =
   | { type: 'connection'; connection: RoomState['connection'] }
   | { type: 'media'; media: RoomState['media'] }
   | { type: 'transport'; state: TransportState }
+  | { type: 'media-trouble'; trouble: MediaTroublePhase | null }
   | { type: 'participant-joined'; participant: RoomParticipant }
   | { type: 'participant-left'; userId: string }
   | { type: 'participant-state'; userId: string; connection: SeatConnection }
@@ -120,6 +124,7 @@ export const initialRoomState: RoomState = {
   connection: 'connected',
   media: 'connected',
   transport: 'new',
+  mediaTrouble: null,
   error: null,
   room: null,
   selfId: null,
@@ -209,6 +214,8 @@ export function roomReducer(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, media: event.media };
     case 'transport':
       return { ...state, transport: event.state };
+    case 'media-trouble':
+      return { ...state, mediaTrouble: event.trouble };
     case 'participant-joined':
       return {
         ...state,

@@ -4,7 +4,7 @@
  * the dispatcher knows nothing of Prometheus.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { ErrorCode, InboundEvent } from '../../protocol';
+import type { ErrorCode, InboundEvent, MediaTroublePhase, MediaTroubleScope } from '../../protocol';
 import type { CallRegistry } from '../calls/CallRegistry';
 import type { DispatchObserver } from '../realtime/dispatch';
 import type { Presence } from '../realtime/presence';
@@ -28,6 +28,8 @@ const WORKER_STATS_REUSE_MS = 500;
 export class Metrics {
   readonly registry = new Registry();
   readonly observer: DispatchObserver;
+  /** Counts a media connection a browser reported as failed (`media:trouble`). */
+  readonly mediaTrouble: (scope: MediaTroubleScope, phase: MediaTroublePhase) => void;
 
   constructor(src: MetricsSources) {
     const registers = [this.registry];
@@ -45,6 +47,13 @@ export class Metrics {
       labelNames: ['code'],
       registers,
     });
+    const troubles = new Counter({
+      name: 'confab_media_failures_total',
+      help: 'Media connections that browsers reported as failed: never connected (connect) or lost for good (lost), in rooms and calls',
+      labelNames: ['scope', 'phase'],
+      registers,
+    });
+    this.mediaTrouble = (scope, phase) => troubles.inc({ scope, phase });
     const rate = new RateWindow(10);
     new Gauge({
       name: 'confab_socket_events_per_second',

@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
+import { mediaTroubleText } from '@/lib/protocol';
 import { Chat } from './Chat';
 import { Controls } from './Controls';
 import { Grid, type ViewPrefs } from './Grid';
@@ -59,6 +60,14 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
         <p className="notice" role="status" data-testid="media-reconnecting">
           Reconnecting media…
         </p>
+      )}
+      {state.mediaTrouble && (
+        <div className="notice error" role="alert" data-testid="media-trouble" data-trouble={state.mediaTrouble}>
+          <p>{mediaTroubleText.room[state.mediaTrouble]}</p>
+          <button type="button" className="button" onClick={room.retryMedia}>
+            Try again
+          </button>
+        </div>
       )}
       {state.notice && (
         <p className="notice" role="status" data-testid="room-notice">
