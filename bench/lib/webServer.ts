@@ -27,11 +27,16 @@ export interface WebServerOptions {
   restartOf?: Pick<WebServer, 'databaseUrl' | 'port'>;
   /** Listen on this port (e.g. one already named in PUBLIC_URL) instead of a free one. */
   port?: number;
+  /**
+   * Run it inside this network namespace (`ip netns exec`, which keeps the pid), reached at this
+   * address of it: the server is then "another machine" to browsers outside the namespace.
+   */
+  netns?: { name: string; address: string };
   log: (msg: string) => void;
 }
 
 export interface WebServer {
-  /** For browsers: http://localhost:<port>, like the e2e tests. */
+  /** For browsers: http://localhost:<port>, like the e2e tests (http://<address>:<port> in a namespace). */
   url: string;
   port: number;
   pid: number;
@@ -62,9 +67,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   }
 
   const port = opts.restartOf?.port ?? opts.port ?? (await freePort());
+  const nodeArgs = ['--expose-gc', '--import', 'tsx', '--import', path.join(import.meta.dirname, 'serverAgent.ts'), 'server.ts'];
   const child = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', path.join(import.meta.dirname, 'serverAgent.ts'), 'server.ts'],
+    opts.netns ? 'ip' : process.execPath,
+    opts.netns ? ['netns', 'exec', opts.netns.name, process.execPath, ...nodeArgs] : nodeArgs,
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -79,6 +85,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         // Benchmarks sign up many users from one address.
         SIGNUP_RATE_LIMIT: '100000',
         LOG_LEVEL: 'warn',
+        // Benchmarks touch only loopback or their own namespaces (the default would be the
+        // machine's primary interface).
+        SFU_LISTEN_IP: '127.0.0.1',
         ...opts.env,
       },
     },
@@ -87,7 +96,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   try {
-    await waitHealthy(port, exited);
+    await waitHealthy(opts.netns?.address ?? '127.0.0.1', port, exited);
   } catch (err) {
     child.kill('SIGKILL');
     cleanup();
@@ -100,7 +109,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   child.on('message', (reply: AgentReply) => pending.get(reply.id)?.(reply));
 
   return {
-    url: `http://localhost:${port}`,
+    url: opts.netns ? `http://${opts.netns.address}:${port}` : `http://localhost:${port}`,
     port,
     pid: child.pid!,
     databaseUrl,
@@ -192,13 +201,13 @@ export function readFdLimit(pid: number): number {
 
 export { freePort };
 
-async function waitHealthy(port: number, exited: Promise<number | null>, timeoutMs = 90_000) {
+async function waitHealthy(host: string, port: number, exited: Promise<number | null>, timeoutMs = 90_000) {
   let gone: number | null | undefined;
   void exited.then((code) => (gone = code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone !== undefined) throw new Error(`the web process exited during start-up (code ${gone})`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+    const ok = await fetch(`http://${host}:${port}/healthz`).then(
       (r) => r.ok,
       () => false,
     );

@@ -82,7 +82,12 @@ export interface InboundSummary {
 
 /** Inbound RTP totals over every live peer connection of the page. */
 export function inbound(page: Page): Promise<InboundSummary> {
-  return page.evaluate(async () => {
+  return page.evaluate(readInbound);
+}
+
+/** In the page (Playwright's or puppeteer's page.evaluate): inbound RTP totals over its live peer connections. */
+export async function readInbound(): Promise<InboundSummary> {
+  {
     const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
     const sum: InboundSummary = { videoFramesDecoded: 0, videoFrameWidth: 0, audioPacketsReceived: 0 };
     for (const pc of pcs) {
@@ -97,7 +102,7 @@ export function inbound(page: Page): Promise<InboundSummary> {
       });
     }
     return sum;
-  });
+  }
 }
 
 /** How many RTCPeerConnections the page has created since it loaded. */
