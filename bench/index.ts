@@ -3,6 +3,7 @@
  * `benchmark: Benchmark` from its module and append it here.
  */
 import { benchmark as callSetup } from './call-setup';
+import { benchmark as crossBrowser } from './cross-browser';
 import { benchmark as joinTime } from './join-time';
 import { benchmark as networkFaults } from './network-faults';
 import type { Benchmark } from './lib/types';
@@ -14,4 +15,4 @@ import { benchmark as roomWorkers } from './room-workers';
 import { benchmark as sfuFanout } from './sfu-fanout';
 import { benchmark as socketFuzz } from './socket-fuzz';
 
-export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, roomScale, callSetup, presenceScale, socketFuzz, networkFaults];
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, roomScale, callSetup, crossBrowser, presenceScale, socketFuzz, networkFaults];

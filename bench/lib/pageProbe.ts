@@ -59,8 +59,8 @@ interface Probe {
 
 type ProbeWindow = { __bench: Probe };
 
-/** Runs in the page (serialised by Playwright): must not reference anything outside itself. */
-function installProbe() {
+/** Runs in the page (serialised by Playwright or puppeteer): must not reference anything outside itself. */
+export function installProbe() {
   const probe: Probe = { clicks: [], navigations: [], media: [], peers: [], longTasks: [], frame: null, widths: [], stop: null };
   (window as unknown as ProbeWindow).__bench = probe;
   try {
@@ -153,7 +153,13 @@ export async function installPageProbe(context: BrowserContext): Promise<void> {
  * Forgets earlier clicks, peers and frames, and starts watching for the first frame of any <video>
  * matching `selector`, including ones the app has not rendered yet.
  */
-export function armFirstFrame(page: Page, selector: string): Promise<void> {
+/**
+ * What the probe needs of a page: Playwright's, or puppeteer's (Firefox) cast to it — both evaluate
+ * `(fn, arg)` in the page the same way.
+ */
+export type ProbePage = Pick<Page, 'evaluate' | 'url'>;
+
+export function armFirstFrame(page: ProbePage, selector: string): Promise<void> {
   return page.evaluate((sel) => {
     const probe = (window as unknown as ProbeWindow).__bench;
     probe.stop?.();
@@ -192,11 +198,14 @@ export interface ProbeReading {
 }
 
 /** Waits for the armed first frame, then returns what the probe saw. */
-export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs = 15_000): Promise<ProbeReading> {
-  try {
-    await page.waitForFunction(() => (window as unknown as ProbeWindow).__bench.frame !== null, undefined, { timeout: timeoutMs, polling: 50 });
-  } catch (err) {
-    throw new Error(`no remote video frame at ${new URL(page.url()).pathname.replace(/[0-9a-f-]{36}$/, '<id>')} within ${timeoutMs / 1000} s — ${await describeProbe(page)}`, { cause: err });
+export async function readFirstFrame(page: ProbePage, clickLabel: string, timeoutMs = 15_000): Promise<ProbeReading> {
+  // Polled from here rather than with waitForFunction, which puppeteer and Playwright call differently.
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(() => (window as unknown as ProbeWindow).__bench.frame !== null))) {
+    if (Date.now() > deadline) {
+      throw new Error(`no remote video frame at ${new URL(page.url()).pathname.replace(/[0-9a-f-]{36}$/, '<id>')} within ${timeoutMs / 1000} s — ${await describeProbe(page)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   return page.evaluate((label) => {
     const probe = (window as unknown as ProbeWindow).__bench;
@@ -208,7 +217,7 @@ export async function readFirstFrame(page: Page, clickLabel: string, timeoutMs =
 }
 
 /** What the page had got to, in words, for the message of a run that timed out. */
-function describeProbe(page: Page): Promise<string> {
+function describeProbe(page: ProbePage): Promise<string> {
   return page
     .evaluate(() => {
       const probe = (window as unknown as ProbeWindow).__bench;

@@ -8,52 +8,31 @@
  * candidates only on the veth's root end. Firefox's media, to the SFU and to Chromium, crosses the
  * veth and nothing else.
  */
-import { chromium, expect, test, type Browser } from '@playwright/test';
-import type { Browser as Firefox, Page as FirefoxPage } from 'puppeteer-core';
-import config from '../../playwright.config';
-import { launchFirefox, openSignedInFirefox, signUpFirefox, type FirefoxUser } from '../../bench/lib/firefox';
-import { createVethNamespace, vethUnavailable, type VethNamespace } from '../../bench/lib/vethNamespace';
-import { freePort, startWebServer, type WebServer } from '../../bench/lib/webServer';
+import { expect, test } from '@playwright/test';
+import type { Page as FirefoxPage } from 'puppeteer-core';
+import { startCrossBrowserRig, type CrossBrowserRig } from '../../bench/lib/crossBrowser';
+import { openSignedInFirefox, signUpFirefox, type FirefoxUser } from '../../bench/lib/firefox';
+import { vethUnavailable } from '../../bench/lib/vethNamespace';
+import type { ProbePage } from '../../bench/lib/pageProbe';
+import { sendLayers } from '../../bench/lib/sendLayers';
+import { startWebServer } from '../../bench/lib/webServer';
 import { inbound, readInbound, registerUser, type InboundSummary, type UserPage } from './fixtures';
 
 const unavailable = vethUnavailable();
 test.skip(!!unavailable, `Firefox tests need a network namespace: ${unavailable}`);
 test.describe.configure({ mode: 'serial' });
 
-let ns: VethNamespace | undefined;
-let server: WebServer | undefined;
-let cr: Browser | undefined;
-let ff: Firefox | undefined;
+let rig: CrossBrowserRig | undefined;
 let origin = '';
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  ns = createVethNamespace(7);
-  const port = await freePort();
-  origin = `http://${ns.address}:${port}`;
-  server = await startWebServer({
-    log: (msg) => console.log(`[server] ${msg}`),
-    port,
-    netns: { name: ns.name, address: ns.address },
-    env: { PUBLIC_URL: origin, SFU_LISTEN_IP: ns.address, PRESENCE_LINGER_MS: '500' },
-  });
-  const launch = config.use?.launchOptions ?? {};
-  [cr, ff] = await Promise.all([
-    chromium.launch({
-      ...launch,
-      headless: true,
-      executablePath: ns.chromium,
-      // Plain http on a non-loopback address: camera and microphone need a secure context.
-      args: [...(launch.args ?? []), `--unsafely-treat-insecure-origin-as-secure=${origin}`],
-    }),
-    launchFirefox({ secureHost: ns.address, iceInterface: ns.rootIface }),
-  ]);
+  rig = await startCrossBrowserRig(7, (msg) => console.log(`[server] ${msg}`));
+  origin = rig.origin;
 });
 
 test.afterAll(async () => {
-  await Promise.allSettled([cr?.close(), ff?.close()]);
-  await server?.stop();
-  ns?.close();
+  await rig?.close();
 });
 
 const ffInbound = (page: FirefoxPage): Promise<InboundSummary> => page.evaluate(readInbound);
@@ -71,13 +50,13 @@ async function decodes(read: () => Promise<InboundSummary>, frames = 30, timeout
 }
 
 async function firefoxUser(prefix: string): Promise<FirefoxUser> {
-  const user = await signUpFirefox(ff!, origin, prefix);
+  const user = await signUpFirefox(rig!.firefox, origin, prefix);
   await openSignedInFirefox(user, origin, '/lobby');
   return user;
 }
 
 async function chromiumUser(prefix: string): Promise<UserPage> {
-  const user = await registerUser(cr!, prefix, origin);
+  const user = await registerUser(rig!.chromium, prefix, origin);
   return user;
 }
 
@@ -107,32 +86,8 @@ test('a 1:1 call from Firefox to Chromium: both decode', async () => {
   await Promise.all([carol.context.close(), dave.context.close()]);
 });
 
-/** In the page: each outbound video encoding (by rid) with its size and bytes so far. */
-function readOutboundVideo() {
-  return (async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
-    const out: { rid: string; frameWidth: number; bytesSent: number; at: number }[] = [];
-    for (const pc of pcs) {
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
-        out.push({ rid: String(s.rid ?? ''), frameWidth: Number(s.frameWidth ?? 0), bytesSent: Number(s.bytesSent ?? 0), at: Number(s.timestamp) });
-      });
-    }
-    return out.sort((a, b) => a.rid.localeCompare(b.rid));
-  })();
-}
-
-/** Each simulcast encoding Firefox sends: its width and its rate over `ms`, in kbps. */
-async function firefoxLayers(page: FirefoxPage, ms = 3000) {
-  const a = await page.evaluate(readOutboundVideo);
-  await new Promise((r) => setTimeout(r, ms));
-  const b = await page.evaluate(readOutboundVideo);
-  return b.map((x) => {
-    const before = a.find((y) => y.rid === x.rid);
-    const kbps = before ? ((x.bytesSent - before.bytesSent) * 8) / (x.at - before.at) : 0;
-    return { rid: x.rid, width: x.frameWidth, kbps: Math.round(kbps) };
-  });
-}
+/** Each simulcast encoding Firefox sends: its width and its rate, in kbps. */
+const firefoxLayers = (page: FirefoxPage, ms = 3000) => sendLayers(page as unknown as ProbePage, ms);
 
 async function createRoom(page: UserPage['page'], name: string): Promise<string> {
   await page.goto('/lobby');
@@ -196,7 +151,7 @@ test('Firefox in a room whose media server offers only loopback is told why ther
     env: { SFU_LISTEN_IP: '127.0.0.1', METRICS_TOKEN: token },
   });
   try {
-    const ivy = await signUpFirefox(ff!, loopback.url, 'FfIvy');
+    const ivy = await signUpFirefox(rig!.firefox, loopback.url, 'FfIvy');
     await openSignedInFirefox(ivy, loopback.url, '/lobby');
     await ivy.page.locator('::-p-aria(Room name)').fill('Loopback');
     await ivy.page.locator('::-p-aria([name="Create room"][role="button"])').click();
