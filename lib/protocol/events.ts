@@ -7,6 +7,7 @@ import type { AdminSnapshot } from './admin';
 import type { CallEndReason, CallInfo, CallSignal, MediaState, PeerLinkNotice } from './call';
 import type { ProtocolErrorBody } from './errors';
 import type { IceConfig } from './ice';
+import type { ConversationSummary, LobbyHistoryPage, LobbyMessageView } from './lobbyChat';
 import type { PresenceDiff, PresenceSnapshot } from './presence';
 import type {
   ChatMessageView,
@@ -36,6 +37,10 @@ export interface InboundResults {
   'session:ping': Empty;
   'ice:config': IceConfig;
   'media:trouble': Empty;
+  'lobby:chat-send': { message: LobbyMessageView };
+  'lobby:chat-history': LobbyHistoryPage;
+  'lobby:chat-read': Empty;
+  'lobby:conversations': { conversations: ConversationSummary[] };
   'call:invite': { call: CallInfo };
   'call:accept': { call: CallInfo };
   'call:decline': Empty;
@@ -103,6 +108,8 @@ export interface ServerToClientEvents {
   'call:peer-link': (msg: { callId: string } & PeerLinkNotice) => void;
   /** Lobby room list diffs. */
   'rooms:updated': (msg: { room: RoomSummary }) => void;
+  /** A lobby chat message for this user: the lobby channel, or one of their direct conversations. */
+  'lobby:chat': (msg: { message: LobbyMessageView }) => void;
   'rooms:removed': (msg: { slug: string }) => void;
   'room:participant-joined': (msg: { participant: RoomParticipant }) => void;
   'room:participant-left': (msg: { userId: string; reason: RoomLeaveReason }) => void;

@@ -4,6 +4,7 @@ export * from './call';
 export * from './errors';
 export * from './events';
 export * from './ice';
+export * from './lobbyChat';
 export * from './lobbyNotice';
 export * from './presence';
 export * from './schemas';

@@ -77,6 +77,14 @@ export const inboundSpecs = {
   /** Is this connection still alive? (The browser asks when its media stalls: see checkConnection.) */
   'session:ping': { schema: empty, maxBytes: 64 },
   'ice:config': { schema: empty, maxBytes: 64 },
+  // Lobby chat: `to` / `with` is the other user (null: the lobby channel); see lib/protocol/lobbyChat.ts.
+  'lobby:chat-send': {
+    schema: z.strictObject({ to: id.nullable(), clientId: z.uuid(), text: z.string().trim().min(1).max(CHAT_MAX_CHARS) }),
+    maxBytes: CHAT_MAX_CHARS * 4 + 256,
+  },
+  'lobby:chat-history': { schema: z.strictObject({ with: id.nullable(), before: id.optional() }), maxBytes: 256 },
+  'lobby:chat-read': { schema: z.strictObject({ with: id.nullable() }), maxBytes: 256 },
+  'lobby:conversations': { schema: empty, maxBytes: 64 },
   'media:trouble': {
     schema: z.strictObject({ scope: z.enum(mediaTroubleScopes), phase: z.enum(mediaTroublePhases) }),
     maxBytes: 128,

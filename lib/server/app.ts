@@ -31,6 +31,9 @@ import { Presence } from './realtime/presence';
 import { textOnlyParser } from './realtime/textOnlyParser';
 import { rooms as channels, type IoServer } from './realtime/types';
 import { roomHandlers } from './rooms/handlers';
+import { noteCallOutcomes } from './lobby/callNotes';
+import { lobbyChatHandlers } from './lobby/lobbyChatHandlers';
+import { LobbyChatStore } from './lobby/lobbyChatStore';
 import { meetingHandlers } from './rooms/meetingHandlers';
 import { RoomRegistry } from './rooms/RoomRegistry';
 import { RoomStore } from './rooms/roomStore';
@@ -168,6 +171,8 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
   }
 
   const admin = createAdmin({ io, db, presence, calls, rooms, nodes: sfuClients, log });
+  const lobbyChat = new LobbyChatStore(db);
+  noteCallOutcomes(calls, lobbyChat, io, log);
 
   const troubleLimit = new KeyedLimiter(4, 1 / 60);
   const handlers: Handlers = {
@@ -184,6 +189,7 @@ export async function startConfab({ env, log, nextHandler, nextUpgrade, sfu = []
     ...callHandlers(calls, env.CALL_INVITE_RATE_LIMIT),
     ...roomHandlers(io, rooms, roomStore, calls),
     ...meetingHandlers(rooms),
+    ...lobbyChatHandlers(io, db, lobbyChat),
     ...admin.handlers,
   };
   io.on('connection', (socket) => {

@@ -40,6 +40,12 @@ const table: Record<InboundEvent, Row> = {
   'session:ping': { payload: () => ({}) },
   // Anyone signed in may report a failed media connection (rate-limited, counted in /metrics).
   'media:trouble': { payload: () => ({ scope: 'room', phase: 'connect' }) },
+  // The lobby chat is everyone's; direct messages are reached only through the sender's own id
+  // (tests/integration/lobby-chat.test.ts checks that a third user reads nothing of them).
+  'lobby:chat-send': { payload: () => ({ to: null, clientId: uuid(), text: 'hello' }) },
+  'lobby:chat-history': { payload: () => ({ with: null }) },
+  'lobby:chat-read': { payload: () => ({ with: null }) },
+  'lobby:conversations': { payload: () => ({}) },
   // Calling a party of a live call: BUSY, and the call goes on.
   'call:invite': { payload: () => ({ calleeId: call.callee.id }), nonParty: 'BUSY' },
   'call:accept': { payload: () => ({ callId: call.callId }), ...CALL_PARTIES_ONLY },

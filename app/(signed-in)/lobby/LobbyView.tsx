@@ -1,7 +1,9 @@
 'use client';
 import type { LobbyNotice, PresenceStatus, PresenceUser } from '@/lib/protocol';
 import { useCall } from '@/lib/client/hooks/useCall';
+import { useLobbyChat } from '@/lib/client/hooks/useLobbyChat';
 import { usePresence } from '@/lib/client/hooks/usePresence';
+import { LobbyChatPanel } from './LobbyChatPanel';
 import { RoomClosedBanner } from './RoomClosedBanner';
 import { RoomsPanel } from './RoomsPanel';
 
@@ -14,8 +16,9 @@ const statusLabel: Record<PresenceStatus, string> = {
 
 export function LobbyView({ notice }: { notice: LobbyNotice | null }) {
   const presence = usePresence();
-  const { state, call } = useCall();
+  const { state, call, me } = useCall();
   const idle = state.phase === 'idle' || state.phase === 'ended';
+  const lobbyChat = useLobbyChat(me);
 
   return (
     <main className="page lobby-sections">
@@ -51,17 +54,31 @@ export function LobbyView({ notice }: { notice: LobbyNotice | null }) {
         ) : (
           <ul className="people" data-testid="lobby-users">
             {presence.users.map((u) => (
-              <Person key={u.id} user={u} canCall={idle} onCall={() => void call({ id: u.id, name: u.name })} />
+              <Person
+                key={u.id}
+                user={u}
+                canCall={idle}
+                onCall={() => void call({ id: u.id, name: u.name })}
+                onMessage={() => void lobbyChat.chat.openConversation(u.id)}
+              />
             ))}
           </ul>
         )}
       </section>
+      <LobbyChatPanel
+        me={me.id}
+        chat={lobbyChat.chat}
+        state={lobbyChat.state}
+        online={presence.users}
+        canCall={idle}
+        onCall={(u) => void call(u)}
+      />
       <RoomsPanel />
     </main>
   );
 }
 
-function Person({ user, canCall, onCall }: { user: PresenceUser; canCall: boolean; onCall: () => void }) {
+function Person({ user, canCall, onCall, onMessage }: { user: PresenceUser; canCall: boolean; onCall: () => void; onMessage: () => void }) {
   const available = user.status === 'available';
   return (
     <li className="person" data-testid="lobby-user" data-user-name={user.name} data-status={user.status}>
@@ -84,6 +101,9 @@ function Person({ user, canCall, onCall }: { user: PresenceUser; canCall: boolea
         title={available ? `Call ${user.name}` : `${user.name} is ${statusLabel[user.status].toLowerCase()}`}
       >
         Call
+      </button>
+      <button type="button" className="button ghost" onClick={onMessage} aria-label={`Message ${user.name}`}>
+        Message
       </button>
     </li>
   );

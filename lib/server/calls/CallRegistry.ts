@@ -51,6 +51,7 @@ export class CallRegistry {
   private readonly byUser = new Map<string, string>();
   /** Calls being taken over from a restarted process; both parties' resumes share one attempt. */
   private readonly adopting = new Map<string, Promise<void>>();
+  private readonly endedListeners = new Set<(call: CallInfo, reason: CallEndReason) => void>();
 
   constructor(
     private readonly io: IoServer,
@@ -60,6 +61,12 @@ export class CallRegistry {
     private readonly log: Logger,
   ) {
     presence.addStatusSource((userId) => this.statusOf(userId));
+  }
+
+  /** Told of every call that ends, after its record is written (e.g. the lobby chat's call notes). */
+  onEnded(listener: (call: CallInfo, reason: CallEndReason) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
   }
 
   statusOf(userId: string): PresenceStatus | null {
@@ -311,6 +318,7 @@ export class CallRegistry {
     this.presence.refresh(caller.id);
     this.presence.refresh(callee.id);
     this.log.info({ callId, reason }, 'call ended');
+    for (const listener of this.endedListeners) listener(call.info, reason);
   }
 
   private callOf(userId: string): LiveCall | undefined {

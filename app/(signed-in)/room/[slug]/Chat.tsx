@@ -2,6 +2,7 @@
 import { useEffect, useRef, type FormEvent } from 'react';
 import { CHAT_MAX_CHARS } from '@/lib/protocol';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
+import { Linkified } from '@/app/components/Linkified';
 
 type Room = ReturnType<typeof useRoom>;
 
@@ -35,7 +36,9 @@ export function Chat({ room, me }: { room: Room; me: { id: string } }) {
               <span className="meta">
                 <strong>{m.name}</strong> <span className="muted">{time(m.sentAt)}</span>
               </span>
-              <span className="text">{m.text}</span>
+              <span className="text">
+                <Linkified text={m.text} />
+              </span>
               {m.status === 'pending' && <span className="muted small">sending…</span>}
               {m.status === 'failed' && (
                 <button type="button" className="button ghost" onClick={() => room.retryChat(m.clientId)}>

@@ -1,0 +1,144 @@
+'use client';
+import { useEffect, useRef, useState } from 'react';
+import type { ConversationWith, PresenceUser } from '@/lib/protocol';
+import { CHAT_MAX_CHARS } from '@/lib/protocol';
+import type { LobbyChat, LobbyChatState } from '@/lib/client/lobby/LobbyChat';
+import { Linkified } from '@/app/components/Linkified';
+
+const key = (w: ConversationWith) => w ?? 'lobby';
+const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * The lobby's chat: the public channel and direct conversations as tabs with unread counts, the
+ * open conversation's messages (newest last, older ones on request) and a composer. A direct
+ * conversation has a Call button, available when the other person is.
+ */
+export function LobbyChatPanel({
+  me,
+  chat,
+  state,
+  online,
+  canCall,
+  onCall,
+}: {
+  me: string;
+  chat: LobbyChat;
+  state: LobbyChatState;
+  online: PresenceUser[];
+  canCall: boolean;
+  onCall: (user: { id: string; name: string }) => void;
+}) {
+  const [draft, setDraft] = useState('');
+  const list = useRef<HTMLOListElement>(null);
+  const open = state.open;
+  useEffect(() => {
+    if (open === undefined) void chat.openConversation(null);
+  }, [chat, open]);
+  useEffect(() => {
+    list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [state.lines.length]);
+
+  const openSummary = state.conversations.find((c) => c.with === open);
+  const peer = open ? online.find((u) => u.id === open) : undefined;
+  const title = open === null ? 'Lobby' : (openSummary?.name ?? peer?.name ?? 'Direct message');
+
+  return (
+    <section className="panel lobby-chat" aria-label="Chat" data-testid="lobby-chat">
+      <div className="panel-head">
+        <h2>Chat</h2>
+      </div>
+      <div className="tabs chat-tabs" role="tablist" aria-label="Conversations">
+        {state.conversations.map((c) => (
+          <button
+            key={key(c.with)}
+            type="button"
+            role="tab"
+            aria-selected={c.with === open}
+            data-testid="conversation"
+            data-with={key(c.with)}
+            onClick={() => void chat.openConversation(c.with)}
+          >
+            {c.name}
+            {c.unread > 0 && (
+              <span className="badge" data-testid="unread" aria-label={`${c.unread} unread`}>
+                {c.unread > 99 ? '99+' : c.unread}
+              </span>
+            )}
+          </button>
+        ))}
+      </div>
+      <div className="chat-head">
+        <strong>{title}</strong>
+        {open && (
+          <button
+            type="button"
+            className="button primary"
+            disabled={!canCall || peer?.status !== 'available'}
+            title={peer ? (peer.status === 'available' ? `Call ${peer.name}` : `${peer.name} is busy`) : `${title} is offline`}
+            onClick={() => onCall({ id: open, name: title })}
+          >
+            Call
+          </button>
+        )}
+      </div>
+      {state.error && (
+        <p className="error" role="alert">
+          Could not load the conversation: {state.error}
+        </p>
+      )}
+      {state.more && (
+        <button type="button" className="button ghost" onClick={() => void chat.loadOlder()}>
+          Load older messages
+        </button>
+      )}
+      <ol className="messages chat-lines" ref={list} aria-live="polite" aria-busy={state.loading} data-testid="chat-lines">
+        {!state.loading && state.lines.length === 0 && <li className="muted">No messages yet. Say hello!</li>}
+        {state.lines.map((m) =>
+          m.kind === 'text' ? (
+            <li key={m.userId + m.clientId} className={`message ${m.userId === me ? 'mine' : ''} ${m.status}`} data-status={m.status}>
+              <span className="meta">
+                <strong>{m.name}</strong> <span className="muted">{time(m.sentAt)}</span>
+              </span>
+              <span className="text">
+                <Linkified text={m.text} />
+              </span>
+              {m.status === 'pending' && <span className="muted small">sending…</span>}
+              {m.status === 'failed' && (
+                <button type="button" className="button ghost" onClick={() => chat.retry(m.clientId)}>
+                  Not sent — retry
+                </button>
+              )}
+            </li>
+          ) : (
+            <li key={m.id} className="chat-note muted" data-kind={m.kind}>
+              📞 {m.text} · {time(m.sentAt)}
+            </li>
+          ),
+        )}
+      </ol>
+      <form
+        className="chat-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          chat.say(draft);
+          setDraft('');
+        }}
+      >
+        <label className="sr-only" htmlFor="lobby-chat-input">
+          Message {title}
+        </label>
+        <input
+          id="lobby-chat-input"
+          value={draft}
+          maxLength={CHAT_MAX_CHARS}
+          onChange={(e) => setDraft(e.target.value)}
+          placeholder={`Message ${title}`}
+          autoComplete="off"
+        />
+        <button type="submit" className="button primary" disabled={!draft.trim()}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}
