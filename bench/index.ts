@@ -14,5 +14,6 @@ import { benchmark as roomScale } from './room-scale';
 import { benchmark as roomWorkers } from './room-workers';
 import { benchmark as sfuFanout } from './sfu-fanout';
 import { benchmark as socketFuzz } from './socket-fuzz';
+import { benchmark as tileWidth } from './tile-width';
 
-export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, roomScale, callSetup, crossBrowser, presenceScale, socketFuzz, networkFaults];
+export const benchmarks: Benchmark[] = [sfuFanout, roomWorkers, joinTime, roomJoin, roomFaults, roomScale, tileWidth, callSetup, crossBrowser, presenceScale, socketFuzz, networkFaults];
