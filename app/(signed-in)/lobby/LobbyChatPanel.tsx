@@ -3,10 +3,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { ConversationWith, PresenceUser } from '@/lib/protocol';
 import { CHAT_MAX_CHARS } from '@/lib/protocol';
 import type { LobbyChat, LobbyChatState } from '@/lib/client/lobby/LobbyChat';
-import { Linkified } from '@/app/components/Linkified';
+import { ChatMessage, chatTime } from '@/app/components/ChatMessage';
 
 const key = (w: ConversationWith) => w ?? 'lobby';
-const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
  * The lobby's chat: the public channel and direct conversations as tabs with unread counts, the
@@ -95,23 +94,18 @@ export function LobbyChatPanel({
         {!state.loading && state.lines.length === 0 && <li className="muted">No messages yet. Say hello!</li>}
         {state.lines.map((m) =>
           m.kind === 'text' ? (
-            <li key={m.userId + m.clientId} className={`message ${m.userId === me ? 'mine' : ''} ${m.status}`} data-status={m.status}>
-              <span className="meta">
-                <strong>{m.name}</strong> <span className="muted">{time(m.sentAt)}</span>
-              </span>
-              <span className="text">
-                <Linkified text={m.text} />
-              </span>
-              {m.status === 'pending' && <span className="muted small">sending…</span>}
-              {m.status === 'failed' && (
-                <button type="button" className="button ghost" onClick={() => chat.retry(m.clientId)}>
-                  Not sent — retry
-                </button>
-              )}
-            </li>
+            <ChatMessage
+              key={m.userId + m.clientId}
+              name={m.name}
+              sentAt={m.sentAt}
+              text={m.text}
+              mine={m.userId === me}
+              status={m.status}
+              onRetry={() => chat.retry(m.clientId)}
+            />
           ) : (
             <li key={m.id} className="chat-note muted" data-kind={m.kind}>
-              📞 {m.text} · {time(m.sentAt)}
+              📞 {m.text} · {chatTime(m.sentAt)}
             </li>
           ),
         )}

@@ -2,11 +2,9 @@
 import { useEffect, useRef, type FormEvent } from 'react';
 import { CHAT_MAX_CHARS } from '@/lib/protocol';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
-import { Linkified } from '@/app/components/Linkified';
+import { ChatMessage } from '@/app/components/ChatMessage';
 
 type Room = ReturnType<typeof useRoom>;
-
-const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 export function Chat({ room, me }: { room: Room; me: { id: string } }) {
   const list = useRef<HTMLOListElement>(null);
@@ -32,20 +30,15 @@ export function Chat({ room, me }: { room: Room; me: { id: string } }) {
       ) : (
         <ol ref={list} className="messages" data-testid="chat-messages">
           {chat.map((m) => (
-            <li key={m.clientId} className={`message ${m.userId === me.id ? 'mine' : ''} ${m.status}`} data-testid="chat-message">
-              <span className="meta">
-                <strong>{m.name}</strong> <span className="muted">{time(m.sentAt)}</span>
-              </span>
-              <span className="text">
-                <Linkified text={m.text} />
-              </span>
-              {m.status === 'pending' && <span className="muted small">sending…</span>}
-              {m.status === 'failed' && (
-                <button type="button" className="button ghost" onClick={() => room.retryChat(m.clientId)}>
-                  Not sent — retry
-                </button>
-              )}
-            </li>
+            <ChatMessage
+              key={m.clientId}
+              name={m.name}
+              sentAt={m.sentAt}
+              text={m.text}
+              mine={m.userId === me.id}
+              status={m.status}
+              onRetry={() => room.retryChat(m.clientId)}
+            />
           ))}
         </ol>
       )}
