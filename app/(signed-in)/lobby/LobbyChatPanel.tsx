@@ -59,9 +59,12 @@ export function LobbyChatPanel({
           >
             {c.name}
             {c.unread > 0 && (
-              <span className="badge" data-testid="unread" aria-label={`${c.unread} unread`}>
-                {c.unread > 99 ? '99+' : c.unread}
-              </span>
+              <>
+                <span className="badge" data-testid="unread" aria-hidden="true">
+                  {c.unread > 99 ? '99+' : c.unread}
+                </span>
+                <span className="sr-only">, {c.unread} unread</span>
+              </>
             )}
           </button>
         ))}

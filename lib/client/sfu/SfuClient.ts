@@ -48,6 +48,12 @@ export class SfuClient {
   private readonly producers = new Map<ProducerSource, Producer>();
   /** Keyed by consumer id (the server's). */
   private readonly consumers = new Map<string, Consumer>();
+  /**
+   * Consumes under way: the server pushes a batch again when our ack is late (a busy page), and the
+   * second push must get the same consumer, not a second consume of the same id that fails and has
+   * the server close the consumer the first push is still making.
+   */
+  private readonly accepting = new Map<string, Promise<Consumer>>();
   /** The simulcast layer each consumer's tile asked for (see setPreferredLayer). */
   private readonly wantedLayers = new Map<string, number>();
   private closed = false;
@@ -158,9 +164,17 @@ export class SfuClient {
    * packets after the server resumes it (and the key frame it asks for) have somewhere to go.
    * Idempotent: a push repeated after a lost ack gets the consumer made the first time.
    */
-  async accept(info: RoomConsumer): Promise<Consumer> {
+  accept(info: RoomConsumer): Promise<Consumer> {
     const existing = this.consumers.get(info.consumerId);
-    if (existing && !existing.closed) return existing;
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    const inFlight = this.accepting.get(info.consumerId);
+    if (inFlight) return inFlight;
+    const made = this.consume(info).finally(() => this.accepting.delete(info.consumerId));
+    this.accepting.set(info.consumerId, made);
+    return made;
+  }
+
+  private async consume(info: RoomConsumer): Promise<Consumer> {
     const transport = this.requireTransport('recv');
     const consumer = await transport.consume({
       id: info.consumerId,

@@ -241,6 +241,8 @@ export class RoomMedia {
       raw = await socket.timeout(PUSH_TIMEOUT_MS).emitWithAck('room:consumers-new', { consumers });
     } catch {
       if (attempt < 2 && seat.socketId === socketId) return this.push(room, seat, consumers, attempt + 1);
+      // The page did not answer twice: its consumers stay paused on the node until its seat resumes.
+      this.log.warn({ roomId: room.id, userId: seat.user.id, consumers: consumers.length }, 'a consumer push went unanswered');
       return;
     }
     const ack = pushAck.safeParse(raw);

@@ -81,7 +81,7 @@ export function People({ room, me, isHost, listen, onListen }: PeopleProps) {
                 {spotlight === p.userId && <span className="badge">spotlight</span>}
               </span>
               {hand >= 0 && (
-                <span className="status" aria-label={`Hand raised, number ${hand + 1}`}>
+                <span className="status" role="img" aria-label={`Hand raised, number ${hand + 1}`}>
                   ✋ {hand + 1}
                 </span>
               )}

@@ -42,7 +42,7 @@ function Overlay({ hand, reactions }: TileOverlay) {
   return (
     <>
       {hand !== null && (
-        <span className="tile-hand" aria-label={`Hand raised, number ${hand + 1}`} data-testid="tile-hand">
+        <span className="tile-hand" role="img" aria-label={`Hand raised, number ${hand + 1}`} data-testid="tile-hand">
           ✋ {hand + 1}
         </span>
       )}
@@ -163,7 +163,7 @@ export function RemoteTile({ spec, videoTrack, speaking, box: size, overlay, onC
       <PinButton name={spec.name} {...pin} />
       <figcaption>
         {quality && (
-          <span className={`quality quality-${quality}`} title={qualityText[quality]} aria-label={qualityText[quality]} data-testid="tile-quality" />
+          <span className={`quality quality-${quality}`} title={qualityText[quality]} role="img" aria-label={qualityText[quality]} data-testid="tile-quality" />
         )}
         {spec.name}
         {micOff && <span className="badge muted-badge">muted</span>}
