@@ -38,15 +38,25 @@ export function defaultRouteInterface(procNetRoute: string): string | null {
 const usableV4 = (addrs: Interfaces[string]) =>
   (addrs ?? []).find((a) => a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.'));
 
-/** The primary interface's IPv4 address, else any non-loopback IPv4 address, else loopback. */
+/**
+ * Container bridges, veth pairs and VPN tunnels: other machines on the LAN cannot reach their
+ * addresses (and a full-tunnel VPN's default route is not the LAN's), so they come last.
+ */
+const VIRTUAL = /^(docker|br-|veth|virbr|vmnet|vboxnet|tun|tap|wg|tailscale|zt|cxb)/;
+
+/**
+ * The primary interface's IPv4 address, else any other non-loopback IPv4 address (physical
+ * interfaces before virtual ones), else loopback.
+ */
 export function pickListenAddress(interfaces: Interfaces, routeIface: string | null): PickedAddress {
-  if (routeIface) {
+  if (routeIface && !VIRTUAL.test(routeIface)) {
     const a = usableV4(interfaces[routeIface]);
     if (a) return { ip: a.address, source: `the default route's interface ${routeIface}` };
   }
-  for (const [name, addrs] of Object.entries(interfaces).sort(([a], [b]) => a.localeCompare(b))) {
-    const a = usableV4(addrs);
-    if (a) return { ip: a.address, source: `interface ${name} (no default route)` };
+  const names = Object.keys(interfaces).sort((a, b) => Number(VIRTUAL.test(a)) - Number(VIRTUAL.test(b)) || a.localeCompare(b));
+  for (const name of names) {
+    const a = usableV4(interfaces[name]);
+    if (a) return { ip: a.address, source: `interface ${name}${routeIface ? ` (the default route is on ${routeIface})` : ' (no default route)'}` };
   }
   return { ip: '127.0.0.1', source: 'loopback: this machine has no other IPv4 address' };
 }

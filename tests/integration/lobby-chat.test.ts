@@ -51,6 +51,10 @@ describe('lobby chat', () => {
     const again = await send(ann, null, 'hello lobby', clientId);
     expect(again.id).toBe(first.id);
     expect((await history(ben, null)).messages.filter((m) => m.clientId === clientId)).toHaveLength(1);
+    // A resend racing the original (both in flight after a reconnect): both acked with the one stored message.
+    const racedId = crypto.randomUUID();
+    const raced = await Promise.all([send(ann, null, 'raced', racedId), send(ann, null, 'raced', racedId), send(ann, null, 'raced', racedId)]);
+    expect(new Set(raced.map((m) => m.id)).size).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(seen).toHaveLength(0);
   });

@@ -33,9 +33,13 @@ export function LobbyChatPanel({
   useEffect(() => {
     if (open === undefined) void chat.openConversation(null);
   }, [chat, open]);
+  // Follow the newest message (not older ones loaded above it).
+  const newest = state.lines.at(-1);
+  const newestKey = newest ? newest.userId + newest.clientId : '';
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
-  }, [state.lines.length]);
+  }, [newestKey]);
+  const incoming = newest && newest.userId !== me && newest.kind === 'text' ? `${newest.name}: ${newest.text}` : '';
 
   const openSummary = state.conversations.find((c) => c.with === open);
   const peer = open ? online.find((u) => u.id === open) : undefined;
@@ -76,7 +80,7 @@ export function LobbyChatPanel({
             type="button"
             className="button primary"
             disabled={!canCall || peer?.status !== 'available'}
-            title={peer ? (peer.status === 'available' ? `Call ${peer.name}` : `${peer.name} is busy`) : `${title} is offline`}
+            title={!canCall ? 'You are in a call' : peer ? (peer.status === 'available' ? `Call ${peer.name}` : `${peer.name} is busy`) : `${title} is offline`}
             onClick={() => onCall({ id: open, name: title })}
           >
             Call
@@ -93,7 +97,11 @@ export function LobbyChatPanel({
           Load older messages
         </button>
       )}
-      <ol className="messages chat-lines" ref={list} aria-live="polite" aria-busy={state.loading} data-testid="chat-lines">
+      {/* Screen readers hear the newest message from someone else, not the whole list on every open. */}
+      <p className="sr-only" aria-live="polite">
+        {incoming}
+      </p>
+      <ol className="messages chat-lines" ref={list} aria-busy={state.loading} data-testid="chat-lines">
         {!state.loading && state.lines.length === 0 && <li className="muted">No messages yet. Say hello!</li>}
         {state.lines.map((m) =>
           m.kind === 'text' ? (

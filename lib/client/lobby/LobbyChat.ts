@@ -30,6 +30,16 @@ function belongs(m: LobbyMessageView, me: string, other: ConversationWith): bool
   return m.dm !== null && m.dm.includes(me) && m.dm.includes(other);
 }
 
+/**
+ * History merged with the lines shown: the server's copy wins for a message it has (matched by
+ * author and clientId), lines it does not have yet (pending, failed, or newer) stay, oldest first.
+ */
+function merge(history: LobbyMessageView[], shown: ChatLine[]): ChatLine[] {
+  const stored = new Set(history.map((m) => `${m.userId}/${m.clientId}`));
+  const lines: ChatLine[] = [...history.map((m) => ({ ...m, status: 'sent' as const })), ...shown.filter((l) => !stored.has(`${l.userId}/${l.clientId}`))];
+  return lines.sort((a, b) => a.sentAt - b.sentAt);
+}
+
 /** The other party of a message's conversation, seen from `me`. */
 function otherOf(m: LobbyMessageView, me: string): ConversationWith {
   return m.dm === null ? null : (m.dm.find((id) => id !== me) ?? me);
@@ -39,6 +49,10 @@ export class LobbyChat {
   private state: LobbyChatState = initialLobbyChatState;
   private readonly listeners = new Set<() => void>();
   private unbind: (() => void) | null = null;
+  /** Lines not yet stored, of every conversation: they survive switching away and are resent on reconnect. */
+  private readonly unsent = new Map<string, ChatLine>();
+  /** clientIds being sent right now: a reconnect does not send them a second time. */
+  private readonly sending = new Set<string>();
 
   constructor(private readonly me: { id: string; name: string }) {}
 
@@ -54,13 +68,22 @@ export class LobbyChat {
     const onMessage = ({ message }: { message: LobbyMessageView }) => this.received(message);
     const onConnect = () => {
       void this.refresh();
-      for (const line of this.state.lines) if (line.status !== 'sent') void this.deliver(line);
+      // What arrived while we were away is not pushed again: read the open conversation's latest page.
+      if (this.state.open !== undefined) void this.load(this.state.open);
+      for (const line of this.unsent.values()) void this.deliver(line);
+    };
+    const onVisible = () => {
+      const open = this.state.open;
+      if (document.visibilityState !== 'visible' || open === undefined) return;
+      if (this.state.conversations.find((c) => c.with === open)?.unread) void this.markRead(open);
     };
     socket.on('lobby:chat', onMessage);
     socket.on('connect', onConnect);
+    document.addEventListener('visibilitychange', onVisible);
     this.unbind = () => {
       socket.off('lobby:chat', onMessage);
       socket.off('connect', onConnect);
+      document.removeEventListener('visibilitychange', onVisible);
     };
     if (socket.connected) void this.refresh();
   }
@@ -72,16 +95,24 @@ export class LobbyChat {
 
   /** Opens a conversation: its latest page, and it counts as read. */
   openConversation = async (other: ConversationWith): Promise<void> => {
-    this.set({ open: other, lines: [], more: false, loading: true, error: null });
+    const unsent = [...this.unsent.values()].filter((l) => belongs(l, this.me.id, other));
+    this.set({ open: other, lines: unsent, more: false, loading: true, error: null });
+    await this.load(other);
+  };
+
+  /** The latest page of `other`, merged with what is shown already (sent meanwhile, or unsent). */
+  private async load(other: ConversationWith): Promise<void> {
     try {
       const page = await request('lobby:chat-history', { with: other });
       if (this.state.open !== other) return;
-      this.set({ lines: page.messages.map((m) => ({ ...m, status: 'sent' })), more: page.more, loading: false });
-      await this.markRead(other);
+      this.set({ lines: merge(page.messages, this.state.lines), loading: false, error: null });
+      // Older pages already loaded stay loaded: only a first load says whether there are more.
+      if (!this.state.more) this.set({ more: page.more });
+      if (document.visibilityState === 'visible') await this.markRead(other);
     } catch (err) {
       if (this.state.open === other) this.set({ loading: false, error: (err as Error).message });
     }
-  };
+  }
 
   close = () => this.set({ open: undefined, lines: [], more: false, error: null });
 
@@ -89,10 +120,16 @@ export class LobbyChat {
   loadOlder = async (): Promise<void> => {
     const { open, lines } = this.state;
     if (open === undefined || !lines[0]) return;
-    const page = await request('lobby:chat-history', { with: open, before: lines[0].id });
+    let page;
+    try {
+      page = await request('lobby:chat-history', { with: open, before: lines[0].id });
+    } catch (err) {
+      if (this.state.open === open) this.set({ error: (err as Error).message });
+      return;
+    }
     if (this.state.open !== open) return;
     const known = new Set(this.state.lines.map((l) => l.id));
-    this.set({ lines: [...page.messages.filter((m) => !known.has(m.id)).map((m) => ({ ...m, status: 'sent' as const })), ...this.state.lines], more: page.more });
+    this.set({ lines: merge(page.messages.filter((m) => !known.has(m.id)), this.state.lines), more: page.more });
   };
 
   say = (text: string): void => {
@@ -111,24 +148,31 @@ export class LobbyChat {
       sentAt: Date.now(),
       status: 'pending',
     };
+    this.unsent.set(clientId, line);
     this.set({ lines: [...this.state.lines, line] });
     void this.deliver(line);
   };
 
   retry = (clientId: string): void => {
-    const line = this.state.lines.find((l) => l.clientId === clientId);
+    const line = this.unsent.get(clientId);
     if (line) void this.deliver(line);
   };
 
   private async deliver(line: ChatLine): Promise<void> {
+    if (this.sending.has(line.clientId)) return;
+    this.sending.add(line.clientId);
     this.patchLine(line.clientId, { status: 'pending' });
     try {
       const to = otherOf(line, this.me.id);
       const { message } = await request('lobby:chat-send', { to, clientId: line.clientId, text: line.text });
+      this.unsent.delete(line.clientId);
       this.patchLine(line.clientId, { ...message, status: 'sent' });
       this.bumpConversation(message, false);
     } catch {
+      this.unsent.set(line.clientId, { ...line, status: 'failed' });
       this.patchLine(line.clientId, { status: 'failed' });
+    } finally {
+      this.sending.delete(line.clientId);
     }
   }
 
@@ -139,8 +183,9 @@ export class LobbyChat {
       this.set({ lines: [...this.state.lines, { ...message, status: 'sent' }] });
     }
     const fromOther = message.userId !== this.me.id;
-    this.bumpConversation(message, fromOther && !(shown && document.visibilityState === 'visible'));
-    if (shown && fromOther) void this.markRead(open);
+    const seen = shown && document.visibilityState === 'visible';
+    this.bumpConversation(message, fromOther && !seen);
+    if (seen && fromOther) void this.markRead(open);
   }
 
   private bumpConversation(message: LobbyMessageView, unread: boolean): void {

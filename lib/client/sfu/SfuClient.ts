@@ -54,6 +54,10 @@ export class SfuClient {
    * the server close the consumer the first push is still making.
    */
   private readonly accepting = new Map<string, Promise<Consumer>>();
+  /** Consumers the server closed while we were still making them: closed as soon as they exist. */
+  private readonly droppedWhileAccepting = new Set<string>();
+  /** Transports with an ICE restart under way. */
+  private readonly restarting = new Set<string>();
   /** The simulcast layer each consumer's tile asked for (see setPreferredLayer). */
   private readonly wantedLayers = new Map<string, number>();
   private closed = false;
@@ -169,7 +173,10 @@ export class SfuClient {
     if (existing && !existing.closed) return Promise.resolve(existing);
     const inFlight = this.accepting.get(info.consumerId);
     if (inFlight) return inFlight;
-    const made = this.consume(info).finally(() => this.accepting.delete(info.consumerId));
+    const made = this.consume(info).finally(() => {
+      this.accepting.delete(info.consumerId);
+      this.droppedWhileAccepting.delete(info.consumerId);
+    });
     this.accepting.set(info.consumerId, made);
     return made;
   }
@@ -189,6 +196,10 @@ export class SfuClient {
     if (this.closed || transport !== this.recvTransport) {
       consumer.close();
       throw new Error('the media transport changed meanwhile');
+    }
+    if (this.droppedWhileAccepting.has(consumer.id)) {
+      consumer.close();
+      throw new Error('the server closed this consumer meanwhile');
     }
     this.consumers.set(consumer.id, consumer);
     if (consumer.kind === 'video') {
@@ -212,6 +223,7 @@ export class SfuClient {
 
   /** The server closed the consumer (its producer went away), or no longer holds it. */
   drop(consumerId: string) {
+    if (this.accepting.has(consumerId)) this.droppedWhileAccepting.add(consumerId);
     this.consumers.get(consumerId)?.close();
     this.consumers.delete(consumerId);
     this.wantedLayers.delete(consumerId);
@@ -326,17 +338,26 @@ export class SfuClient {
     return transport;
   }
 
-  /** Retried every few seconds while the transport is not connected (its request may be lost with a dead socket). */
+  /**
+   * Retried every few seconds while the transport is not connected (its request may be lost with a
+   * dead socket). One at a time per transport: two in flight could apply their ICE credentials out
+   * of order, leaving the browser with older ones than the server expects.
+   */
   private async restartIce(transport: Transport) {
     if (this.closed || transport.closed || transport.connectionState === 'connected') return;
+    if (this.restarting.has(transport.id)) return;
+    this.restarting.add(transport.id);
+    let retry = false;
     try {
       const { iceParameters } = await request('room:transport-restart-ice', { transportId: transport.id }, 5_000);
       await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
     } catch (err) {
-      if (transport.closed) return;
-      console.warn('[confab] ICE restart failed; trying again', err);
-      setTimeout(() => void this.restartIce(transport), DISCONNECTED_RESTART_MS);
+      retry = !transport.closed;
+      if (retry) console.warn('[confab] ICE restart failed; trying again', err);
+    } finally {
+      this.restarting.delete(transport.id);
     }
+    if (retry) setTimeout(() => void this.restartIce(transport), DISCONNECTED_RESTART_MS);
   }
 }
 

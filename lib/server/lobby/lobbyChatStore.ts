@@ -51,10 +51,19 @@ export class LobbyChatStore {
 
   /** Stores a message once: a retry with the same clientId returns the stored one. Acked only after this resolves. */
   async add(me: string, to: ConversationWith, clientId: string, text: string, kind: LobbyMessageKind = 'text'): Promise<{ message: LobbyMessageView; fresh: boolean }> {
-    const existing = await this.db.lobbyMessage.findUnique({ where: { userId_clientId: { userId: me, clientId } }, include });
+    const stored = () => this.db.lobbyMessage.findUnique({ where: { userId_clientId: { userId: me, clientId } }, include });
+    const existing = await stored();
     if (existing) return { message: toView(existing), fresh: false };
-    const row = await this.db.lobbyMessage.create({ data: { userId: me, clientId, conversation: conversationKey(me, to), kind, text }, include });
-    return { message: toView(row), fresh: true };
+    try {
+      const row = await this.db.lobbyMessage.create({ data: { userId: me, clientId, conversation: conversationKey(me, to), kind, text }, include });
+      return { message: toView(row), fresh: true };
+    } catch (err) {
+      // The same message twice at once (a resend racing the original after a reconnect): the
+      // unique index kept one; answer with it.
+      const winner = (err as { code?: string }).code === 'P2002' ? await stored() : null;
+      if (!winner) throw err;
+      return { message: toView(winner), fresh: false };
+    }
   }
 
   /** A page of a conversation, newest last; `before` (a message id of this conversation) pages back. */

@@ -16,7 +16,8 @@ describe('the call note written into a direct conversation', () => {
   it('says who was missed, declined, or how long the call lasted', () => {
     expect(callNote(call(null), 'missed', 40_000)).toEqual({ kind: 'call-missed', text: 'Missed call from Ann' });
     expect(callNote(call(null), 'cancelled', 5_000)).toEqual({ kind: 'call-missed', text: 'Missed call from Ann' });
-    expect(callNote(call(null), 'declined', 5_000)).toEqual({ kind: 'call-declined', text: 'Call declined' });
+    expect(callNote(call(null), 'declined', 5_000)).toEqual({ kind: 'call-declined', text: 'Bob declined the call' });
+    expect(callNote(call(null), 'peer-lost', 5_000)).toEqual({ kind: 'call-missed', text: 'Call from Ann did not connect' });
     expect(callNote(call(10_000), 'hangup', 10_000 + 192_400)).toEqual({ kind: 'call-ended', text: 'Call ended · 3:12' });
     expect(callNote(call(10_000), 'ice-failed', 15_000)).toEqual({ kind: 'call-ended', text: 'Call ended · 0:05' });
   });

@@ -34,6 +34,15 @@ describe('the SFU listen address picked by default', () => {
     expect(pickListenAddress(interfaces, 'eth0')).toEqual({ ip: '10.0.0.5', source: "the default route's interface eth0" });
   });
 
+  it('prefers a physical interface to a container bridge or a VPN tunnel', () => {
+    const interfaces: Interfaces = { docker0: [v4('172.17.0.1')], enp1s0: [v4('192.168.1.9')], wg0: [v4('10.8.0.2')] };
+    expect(pickListenAddress(interfaces, null).ip).toBe('192.168.1.9');
+    // A full-tunnel VPN owns the default route: the LAN's address is still the one to give.
+    expect(pickListenAddress(interfaces, 'wg0').ip).toBe('192.168.1.9');
+    // Only virtual ones: better one of them than loopback.
+    expect(pickListenAddress({ docker0: [v4('172.17.0.1')] }, null).ip).toBe('172.17.0.1');
+  });
+
   it('falls back to any non-loopback address, then to loopback', () => {
     const interfaces: Interfaces = { lo: [v4('127.0.0.1', true)], enp1s0: [v4('192.168.1.9')] };
     expect(pickListenAddress(interfaces, null).ip).toBe('192.168.1.9');
