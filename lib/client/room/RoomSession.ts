@@ -85,8 +85,8 @@ export class RoomSession {
   };
   private readonly reportedTrouble = new Set<MediaTroublePhase>();
   private readonly watch = new MediaWatch({
-    onTrouble: (trouble) => {
-      this.dispatch({ type: 'media-trouble', trouble });
+    onTrouble: (trouble, directions) => {
+      this.dispatch({ type: 'media-trouble', trouble: trouble && { phase: trouble, directions } });
       // Counted in /metrics once per kind of trouble per page, however often it comes back.
       if (!trouble || this.reportedTrouble.has(trouble)) return;
       this.reportedTrouble.add(trouble);

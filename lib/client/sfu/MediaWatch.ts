@@ -9,9 +9,9 @@
  * with camera and microphone off legitimately has both at `new`.
  */
 import type { types } from 'mediasoup-client';
-import { MEDIA_CONNECT_DEADLINE_MS, MEDIA_LOST_DEADLINE_MS, type MediaTroublePhase } from '@/lib/protocol';
+import { MEDIA_CONNECT_DEADLINE_MS, MEDIA_LOST_DEADLINE_MS, type MediaDirection, type MediaTroublePhase } from '@/lib/protocol';
 
-type Direction = 'send' | 'recv';
+type Direction = MediaDirection;
 
 interface Watched {
   state: types.ConnectionState;
@@ -21,15 +21,15 @@ interface Watched {
 }
 
 export interface MediaWatchOptions {
-  /** The worst trouble of the transports now, or null when none has any. */
-  onTrouble(trouble: MediaTroublePhase | null): void;
+  /** The worst trouble of the transports now (null when none has any), and which transports have it. */
+  onTrouble(trouble: MediaTroublePhase | null, directions: Direction[]): void;
   connectDeadlineMs?: number;
   lostDeadlineMs?: number;
 }
 
 export class MediaWatch {
   private readonly watched = new Map<Direction, Watched>();
-  private current: MediaTroublePhase | null = null;
+  private current = 'null:';
 
   constructor(private readonly opts: MediaWatchOptions) {}
 
@@ -80,8 +80,10 @@ export class MediaWatch {
   private publish() {
     const troubles = [...this.watched.values()].map((w) => w.trouble);
     const worst = troubles.includes('connect') ? 'connect' : troubles.includes('lost') ? 'lost' : null;
-    if (worst === this.current) return;
-    this.current = worst;
-    this.opts.onTrouble(worst);
+    const directions = [...this.watched].filter(([, w]) => w.trouble === worst && worst !== null).map(([d]) => d).sort();
+    const key = `${worst}:${directions.join(',')}`;
+    if (key === this.current) return;
+    this.current = key;
+    this.opts.onTrouble(worst, directions);
   }
 }

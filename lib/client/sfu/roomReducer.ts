@@ -5,6 +5,7 @@
  */
 import type {
   ChatMessageView,
+  MediaDirection,
   MediaTroublePhase,
   MeetingState,
   Reaction,
@@ -56,7 +57,7 @@ export interface RoomState {
   /** The receiving transport's ICE/DTLS state. */
   transport: TransportState;
   /** A media transport that does not work (MediaWatch): the user is told what to try. */
-  mediaTrouble: MediaTroublePhase | null;
+  mediaTrouble: { phase: MediaTroublePhase; directions: MediaDirection[] } | null;
   error: { code: string; message: string } | null;
   room: RoomSummary | null;
   selfId: string | null;
@@ -92,7 +93,7 @@ export type RoomEvent =
   | { type: 'connection'; connection: RoomState['connection'] }
   | { type: 'media'; media: RoomState['media'] }
   | { type: 'transport'; state: TransportState }
-  | { type: 'media-trouble'; trouble: MediaTroublePhase | null }
+  | { type: 'media-trouble'; trouble: RoomState['mediaTrouble'] }
   | { type: 'participant-joined'; participant: RoomParticipant }
   | { type: 'participant-left'; userId: string }
   | { type: 'participant-state'; userId: string; connection: SeatConnection }

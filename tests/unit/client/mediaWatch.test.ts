@@ -7,7 +7,7 @@ describe('MediaWatch: media transports that do not work are noticed', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     seen = [];
-    watch = new MediaWatch({ onTrouble: (t) => seen.push(t), connectDeadlineMs: 8000, lostDeadlineMs: 12000 });
+    watch = new MediaWatch({ onTrouble: (t, d) => seen.push(t && `${t}:${d.join(',')}`), connectDeadlineMs: 8000, lostDeadlineMs: 12000 });
   });
   afterEach(() => vi.useRealTimers());
 
@@ -23,15 +23,15 @@ describe('MediaWatch: media transports that do not work are noticed', () => {
     vi.advanceTimersByTime(7999);
     expect(seen).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(seen).toEqual(['connect']);
+    expect(seen).toEqual(['connect:recv']);
     watch.update('recv', 'connected');
-    expect(seen).toEqual(['connect', null]);
+    expect(seen).toEqual(['connect:recv', null]);
   });
 
   it('reports connect trouble at once when a transport fails before ever connecting (Firefox and a loopback candidate)', () => {
     watch.update('send', 'connecting');
     watch.update('send', 'failed');
-    expect(seen).toEqual(['connect']);
+    expect(seen).toEqual(['connect:send']);
   });
 
   it('gives a connected transport that drops the lost deadline to recover before reporting', () => {
@@ -45,7 +45,7 @@ describe('MediaWatch: media transports that do not work are noticed', () => {
     expect(seen).toEqual([]);
     watch.update('recv', 'failed');
     vi.advanceTimersByTime(12_000);
-    expect(seen).toEqual(['lost']);
+    expect(seen).toEqual(['lost:recv']);
   });
 
   it('shows the worst trouble of the two transports, and forgets everything on new transports', () => {
@@ -55,9 +55,9 @@ describe('MediaWatch: media transports that do not work are noticed', () => {
     vi.advanceTimersByTime(12_000);
     watch.update('send', 'connecting');
     watch.update('send', 'failed');
-    expect(seen).toEqual(['lost', 'connect']);
+    expect(seen).toEqual(['lost:recv', 'connect:send']);
     watch.reset();
-    expect(seen).toEqual(['lost', 'connect', null]);
+    expect(seen).toEqual(['lost:recv', 'connect:send', null]);
     vi.advanceTimersByTime(60_000);
     expect(seen).toHaveLength(3);
   });

@@ -2,7 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { useRoom } from '@/lib/client/hooks/useRoom';
-import { mediaTroubleText } from '@/lib/protocol';
+import { roomMediaTroubleText } from '@/lib/protocol';
 import { Chat } from './Chat';
 import { Controls } from './Controls';
 import { Grid, type ViewPrefs } from './Grid';
@@ -22,6 +22,7 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
   const changeListen = (userId: string, p: Partial<ListenPrefs>) =>
     setListen((old) => ({ ...old, [userId]: { ...DEFAULT_LISTEN, ...old[userId], ...p } }));
   const [help, setHelp] = useState(false);
+  const [retrying, setRetrying] = useState(false);
   useShortcuts((action) => {
     if (action === 'mic') void room.toggleMic();
     else if (action === 'camera') void room.toggleCamera();
@@ -62,10 +63,19 @@ export function InRoom({ room, me }: { room: Room; me: { id: string; name: strin
         </p>
       )}
       {state.mediaTrouble && (
-        <div className="notice error" role="alert" data-testid="media-trouble" data-trouble={state.mediaTrouble}>
-          <p>{mediaTroubleText.room[state.mediaTrouble]}</p>
-          <button type="button" className="button" onClick={room.retryMedia}>
-            Try again
+        <div className="notice error" role="alert" data-testid="media-trouble" data-trouble={state.mediaTrouble.phase}>
+          <p>{roomMediaTroubleText(state.mediaTrouble.phase, state.mediaTrouble.directions)}</p>
+          <button
+            type="button"
+            className="button"
+            disabled={retrying}
+            onClick={() => {
+              room.retryMedia();
+              setRetrying(true);
+              setTimeout(() => setRetrying(false), 5_000);
+            }}
+          >
+            {retrying ? 'Trying again…' : 'Try again'}
           </button>
         </div>
       )}
