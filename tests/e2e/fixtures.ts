@@ -58,7 +58,8 @@ export async function registerUser(browser: Browser, base: string, baseURL?: str
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('e2e-password-123');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/lobby$/);
+  // Sign-up hashes the password (scrypt): on a starved 2-core machine that alone has taken over 10 s.
+  await expect(page).toHaveURL(/\/lobby$/, { timeout: 30_000 });
   await expect(page.getByTestId('connection-status')).toHaveText('Online');
   expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
   return { name, email, context, page };
